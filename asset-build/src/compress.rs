@@ -1,0 +1,172 @@
+//! Precompression: brotli quality 11 and gzip level 9, deterministic.
+
+use std::io::Write;
+
+/// A variant is kept only when it is at most this share of the identity size.
+pub const KEEP_RATIO_PERCENT: usize = 95;
+
+/// The codings the pipeline produces, with the settings that make up the
+/// cache key of their output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Codec {
+    /// brotli, quality 11, window sized to the input (at most 2^24).
+    Brotli,
+    /// gzip, level 9, no file name, mtime 0.
+    Gzip,
+}
+
+impl Codec {
+    pub const ALL: [Codec; 2] = [Codec::Brotli, Codec::Gzip];
+
+    /// Identifies the codec and every setting that changes its output; part
+    /// of the cache file name, so that a change of settings never reuses old
+    /// output.
+    pub fn cache_tag(self) -> &'static str {
+        match self {
+            Codec::Brotli => "br-q11-v1",
+            Codec::Gzip => "gz-9-v1",
+        }
+    }
+
+    /// The `asset_runtime::Encoding` variant name.
+    pub fn runtime_name(self) -> &'static str {
+        match self {
+            Codec::Brotli => "Brotli",
+            Codec::Gzip => "Gzip",
+        }
+    }
+
+    /// The name used in the manifest.
+    pub fn token(self) -> &'static str {
+        match self {
+            Codec::Brotli => "br",
+            Codec::Gzip => "gzip",
+        }
+    }
+
+    pub fn compress(self, input: &[u8]) -> Vec<u8> {
+        match self {
+            Codec::Brotli => brotli(input),
+            Codec::Gzip => gzip(input),
+        }
+    }
+}
+
+/// Whether a compressed size is worth storing next to the identity bytes.
+pub fn worth_keeping(identity_len: usize, compressed_len: usize) -> bool {
+    compressed_len * 100 <= identity_len * KEEP_RATIO_PERCENT
+}
+
+fn brotli(input: &[u8]) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: window_bits(input.len()),
+        size_hint: input.len(),
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(input.len() / 3 + 64);
+    let mut reader = input;
+    brotli::BrotliCompress(&mut reader, &mut out, &params)
+        .expect("compressing in memory cannot fail");
+    out
+}
+
+/// The smallest brotli window (10..=24 bits) that holds the whole input.
+fn window_bits(len: usize) -> i32 {
+    let mut bits = 10;
+    while bits < 24 && (1usize << bits) - 16 < len {
+        bits += 1;
+    }
+    bits
+}
+
+fn gzip(input: &[u8]) -> Vec<u8> {
+    let out = Vec::with_capacity(input.len() / 3 + 64);
+    // GzBuilder writes no file name, mtime 0 and OS "unknown": the same
+    // bytes on every machine.
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(out, flate2::Compression::best());
+    encoder
+        .write_all(input)
+        .expect("compressing in memory cannot fail");
+    encoder.finish().expect("compressing in memory cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn sample() -> Vec<u8> {
+        (0..2000)
+            .map(|i| format!(".rule-{i} {{ color: #{:06x}; }}\n", i * 37))
+            .collect::<String>()
+            .into_bytes()
+    }
+
+    #[test]
+    fn brotli_round_trips_and_shrinks() {
+        let input = sample();
+        let out = Codec::Brotli.compress(&input);
+        assert!(out.len() < input.len() / 3);
+        let mut decoded = Vec::new();
+        brotli_decompressor::Decompressor::new(&out[..], 4096)
+            .read_to_end(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, input);
+    }
+
+    #[test]
+    fn gzip_round_trips_and_is_deterministic() {
+        let input = sample();
+        let out = Codec::Gzip.compress(&input);
+        assert_eq!(out, Codec::Gzip.compress(&input));
+        // mtime bytes 4..8 are zero; no FNAME flag.
+        assert_eq!(&out[4..8], &[0, 0, 0, 0]);
+        assert_eq!(out[3] & 0x08, 0);
+        let mut decoded = Vec::new();
+        flate2::read::GzDecoder::new(&out[..])
+            .read_to_end(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, input);
+    }
+
+    #[test]
+    fn keep_rule_is_95_percent() {
+        assert!(worth_keeping(100, 95));
+        assert!(!worth_keeping(100, 96));
+        assert!(worth_keeping(1000, 950));
+        assert!(!worth_keeping(1000, 951));
+        assert!(!worth_keeping(0, 20));
+    }
+
+    #[test]
+    fn incompressible_input_is_not_worth_keeping() {
+        // A pseudo-random byte stream does not compress.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let input: Vec<u8> = (0..4096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        for codec in Codec::ALL {
+            assert!(
+                !worth_keeping(input.len(), codec.compress(&input).len()),
+                "{codec:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn window_fits_the_input() {
+        assert_eq!(window_bits(0), 10);
+        assert_eq!(window_bits(1000), 10);
+        assert_eq!(window_bits(1009), 11);
+        assert_eq!(window_bits(1 << 20), 21);
+        assert_eq!(window_bits(100 << 20), 24);
+    }
+}

@@ -1,0 +1,123 @@
+//! `asset!("css/app.css")`: the fingerprinted URL of an asset, as a
+//! `&'static str` literal, checked at compile time.
+//!
+//! Use it through `asset_runtime::asset!`. It reads the manifest that
+//! `asset_build::Pipeline` wrote into this crate's `OUT_DIR`, so the crate
+//! must run the pipeline in its `build.rs`. A path that is not in the asset
+//! folders is a compile error that names it and suggests the closest path.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use proc_macro::TokenStream;
+use quote::quote_spanned;
+use serde::Deserialize;
+use syn::{LitStr, parse_macro_input};
+
+/// Where `asset-build` writes the manifest, relative to `OUT_DIR`.
+const MANIFEST: &str = "asset-build/manifest.json";
+
+#[derive(Deserialize)]
+struct Manifest {
+    assets: BTreeMap<String, Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    url: String,
+}
+
+/// The hashed URL of an asset, checked at compile time.
+///
+/// ```ignore
+/// let css: &'static str = asset_runtime::asset!("css/app.css");
+/// // "/static/css/app.3f2a1b9c4d5e6f70.css"
+/// ```
+#[proc_macro]
+pub fn asset(input: TokenStream) -> TokenStream {
+    let literal = parse_macro_input!(input as LitStr);
+    let span = literal.span();
+    match resolve(&literal.value()) {
+        Ok(url) => quote_spanned!(span=> #url).into(),
+        Err(message) => syn::Error::new(span, message).to_compile_error().into(),
+    }
+}
+
+fn resolve(path: &str) -> Result<String, String> {
+    let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
+        "asset!: OUT_DIR is not set; this crate needs a build.rs that runs `asset_build::Pipeline`"
+            .to_owned()
+    })?;
+    let manifest_path = PathBuf::from(out_dir).join(MANIFEST);
+    let text = std::fs::read_to_string(&manifest_path).map_err(|err| {
+        format!(
+            "asset!: cannot read the asset manifest {}: {err}; does this crate's build.rs run `asset_build::Pipeline`?",
+            manifest_path.display()
+        )
+    })?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|err| {
+        format!(
+            "asset!: the asset manifest {} is not valid: {err}",
+            manifest_path.display()
+        )
+    })?;
+    if let Some(entry) = manifest.assets.get(path) {
+        return Ok(entry.url.clone());
+    }
+    let mut message = format!("asset!: unknown asset `{path}`: no such file in the asset folders");
+    if let Some(suggestion) = closest(path, manifest.assets.keys()) {
+        message.push_str(&format!("; did you mean `{suggestion}`?"));
+    }
+    Err(message)
+}
+
+/// The known path most like `path`, if any is close enough to be a likely
+/// typo (or the same file name in another folder).
+fn closest<'a>(path: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
+    let wanted_name = file_name(path);
+    known
+        .map(|candidate| {
+            let mut score = strsim::normalized_damerau_levenshtein(path, candidate);
+            if file_name(candidate) == wanted_name {
+                score = score.max(0.75);
+            }
+            (score, candidate)
+        })
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, candidate)| candidate.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    fn suggest(path: &str) -> Option<&'static str> {
+        static KNOWN: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+            [
+                "css/app.css",
+                "js/app.js",
+                "img/logo.svg",
+                "fonts/inter.woff2",
+            ]
+            .map(String::from)
+            .to_vec()
+        });
+        closest(path, KNOWN.iter())
+    }
+
+    #[test]
+    fn suggests_typos_and_moved_files() {
+        assert_eq!(suggest("css/ap.css"), Some("css/app.css"));
+        assert_eq!(suggest("css/app.cs"), Some("css/app.css"));
+        assert_eq!(suggest("styles/app.css"), Some("css/app.css"));
+        assert_eq!(suggest("js/app.ts"), Some("js/app.js"));
+        assert_eq!(suggest("logo.svg"), Some("img/logo.svg"));
+    }
+
+    #[test]
+    fn no_suggestion_for_unrelated_paths() {
+        assert_eq!(suggest("completely/different-thing.txt"), None);
+    }
+}

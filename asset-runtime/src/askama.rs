@@ -1,0 +1,40 @@
+#![allow(missing_docs)] // the filter_fn attribute generates undocumented items
+//! askama 0.16 filters: `asset_url` and `asset_integrity`.
+//!
+//! They look logical paths up in the table installed with
+//! [`Assets::install`](crate::Assets::install) (which
+//! [`Assets::service`](crate::Assets::service) also does). Call them by
+//! path, with no import:
+//!
+//! ```jinja
+//! <link rel="stylesheet"
+//!       href="{{ "css/app.css"|asset_runtime::askama::asset_url }}"
+//!       integrity="{{ "css/app.css"|asset_runtime::askama::asset_integrity }}">
+//! ```
+//!
+//! An unknown path fails the render with an error that names it.
+
+use std::fmt::Display;
+
+use crate::global::lookup;
+
+fn to_askama(err: crate::UnknownAsset) -> askama::Error {
+    askama::Error::Custom(Box::new(err))
+}
+
+/// The hashed URL of a logical path: `/static/css/app.3f2a1b9c4d5e6f70.css`.
+#[askama::filter_fn]
+pub fn asset_url(path: impl Display, _env: &dyn askama::Values) -> askama::Result<&'static str> {
+    lookup(&path.to_string()).map(|a| a.url).map_err(to_askama)
+}
+
+/// The Subresource Integrity value of a logical path: `sha384-...`.
+#[askama::filter_fn]
+pub fn asset_integrity(
+    path: impl Display,
+    _env: &dyn askama::Values,
+) -> askama::Result<&'static str> {
+    lookup(&path.to_string())
+        .map(|a| a.integrity)
+        .map_err(to_askama)
+}

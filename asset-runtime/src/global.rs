@@ -1,0 +1,62 @@
+//! The table that template helpers use.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::Assets;
+
+static INSTALLED: OnceLock<&'static Assets> = OnceLock::new();
+
+impl Assets {
+    /// Makes this table the one that template helpers (such as the askama
+    /// `asset_url` filter) look paths up in. The first call wins; later calls
+    /// with another table are ignored and return `false`.
+    /// [`Assets::service`] calls it too, so an app that serves its assets
+    /// needs no separate line.
+    pub fn install(&'static self) -> bool {
+        let installed = INSTALLED.get_or_init(|| self);
+        std::ptr::eq(*installed, self)
+    }
+}
+
+/// The table installed with [`Assets::install`], if any.
+pub fn installed() -> Option<&'static Assets> {
+    INSTALLED.get().copied()
+}
+
+/// A template asked for a path that the installed table does not have, or
+/// no table was installed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnknownAsset {
+    /// No logical path of this name.
+    Path(String),
+    /// Neither [`Assets::install`] nor [`Assets::service`] ran yet.
+    NotInstalled(String),
+}
+
+impl fmt::Display for UnknownAsset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UnknownAsset::Path(path) => {
+                write!(
+                    f,
+                    "unknown asset `{path}`: no such file in the asset folders"
+                )
+            }
+            UnknownAsset::NotInstalled(path) => write!(
+                f,
+                "cannot look up asset `{path}`: no asset table installed; call `ASSETS.install()` (or `ASSETS.service()`) at startup"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UnknownAsset {}
+
+/// Looks a logical path up in the installed table.
+pub(crate) fn lookup(path: &str) -> Result<&'static crate::Asset, UnknownAsset> {
+    let assets = installed().ok_or_else(|| UnknownAsset::NotInstalled(path.to_owned()))?;
+    assets
+        .get(path)
+        .ok_or_else(|| UnknownAsset::Path(path.to_owned()))
+}

@@ -1,0 +1,85 @@
+//! Serve the assets that `asset-build` embedded into your binary.
+//!
+//! `asset-build` runs in your `build.rs`; it fingerprints, precompresses and
+//! writes every file of your asset folders into `OUT_DIR`, together with a
+//! generated table. This crate defines the types of that table, looks paths
+//! up in it, and answers HTTP requests for it with the right caching headers.
+//!
+//! ```ignore
+//! // build.rs
+//! fn main() {
+//!     asset_build::Pipeline::new("static").run();
+//! }
+//!
+//! // src/main.rs
+//! asset_runtime::include_assets!(); // static ASSETS: asset_runtime::Assets
+//!
+//! let app = axum::Router::new().nest_service("/static", ASSETS.service());
+//! let css: &'static str = asset_runtime::asset!("css/app.css"); // checked at compile time
+//! assert_eq!(ASSETS.url("css/app.css"), Some(css));
+//! ```
+//!
+//! # Features
+//!
+//! - `tower` (and its alias `axum`): [`AssetService`] implements
+//!   `tower::Service`, so it nests into an axum 0.8 `Router`.
+//! - `askama`: the `asset_url` and `asset_integrity` filters in [`askama`](mod@crate::askama).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod assets;
+mod body;
+mod conditional;
+mod date;
+mod encoding;
+mod negotiate;
+mod range;
+mod respond;
+mod service;
+
+#[cfg(feature = "askama")]
+pub mod askama;
+mod global;
+
+pub use assets::{Asset, Assets, Lookup, Variant};
+pub use body::Body;
+pub use encoding::Encoding;
+pub use global::{UnknownAsset, installed};
+pub use respond::{ServeOptions, respond};
+pub use service::AssetService;
+
+/// The hashed URL of an asset, checked at compile time.
+///
+/// `asset!("css/app.css")` expands to a `&'static str` literal such as
+/// `"/static/css/app.3f2a1b9c4d5e6f70.css"`. A path that is not in the asset
+/// folders is a compile error that names it and suggests the closest one.
+/// The crate that uses it must run `asset_build::Pipeline` in its `build.rs`.
+pub use asset_macros::asset;
+
+/// Defines the table that `asset-build` generated for this crate.
+///
+/// `include_assets!()` defines `static ASSETS: asset_runtime::Assets`;
+/// `include_assets!(pub static NAME)` picks the visibility and the name.
+///
+/// ```ignore
+/// asset_runtime::include_assets!();
+/// asset_runtime::include_assets!(pub(crate) static MY_ASSETS);
+/// ```
+#[macro_export]
+macro_rules! include_assets {
+    () => {
+        $crate::include_assets!(static ASSETS);
+    };
+    ($vis:vis static $name:ident) => {
+        $vis static $name: $crate::Assets =
+            ::core::include!(::core::concat!(::core::env!("OUT_DIR"), "/asset-build/assets.rs"));
+    };
+}
+
+/// Items used by the code that `asset-build` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::assets::Entry;
+    pub use phf;
+}
