@@ -1,0 +1,105 @@
+//! The demo site: one binary that serves a page and its fingerprinted,
+//! precompressed assets.
+//!
+//! ```text
+//! cargo run -p demo                       # http://127.0.0.1:3000
+//! ADDR=127.0.0.1:8080 cargo run -p demo
+//! ```
+
+use askama::Template;
+use asset_runtime::{Asset, Encoding};
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+
+asset_runtime::include_assets!();
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct Index {
+    rows: Vec<Row>,
+}
+
+struct Row {
+    logical: &'static str,
+    url: &'static str,
+    etag: &'static str,
+    integrity: &'static str,
+    sizes: String,
+}
+
+impl Row {
+    fn new(asset: &'static Asset) -> Self {
+        let size = |encoding| {
+            asset
+                .variant(encoding)
+                .map_or("-".to_owned(), |v| v.bytes.len().to_string())
+        };
+        Row {
+            logical: asset.logical_path,
+            url: asset.url,
+            etag: asset.variants[0].etag,
+            integrity: asset.integrity,
+            sizes: format!(
+                "{} / {} / {}",
+                size(Encoding::Identity),
+                size(Encoding::Brotli),
+                size(Encoding::Gzip)
+            ),
+        }
+    }
+}
+
+async fn index() -> Response {
+    let page = Index {
+        rows: ASSETS.iter().map(Row::new).collect(),
+    };
+    match page.render() {
+        // The page names hashed URLs, so it must itself be revalidated on
+        // every visit for a new release to show at once.
+        Ok(html) => ([(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response(),
+        Err(err) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("template error: {err}\n"),
+        )
+            .into_response(),
+    }
+}
+
+/// The app: the page at `/`, the assets under `/static`.
+fn app() -> Router {
+    Router::new()
+        .route("/", get(index))
+        .nest_service("/static", ASSETS.service())
+}
+
+#[tokio::main]
+async fn main() {
+    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
+    let listener = match tokio::net::TcpListener::bind(&addr).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("demo: cannot listen on {addr} (from ADDR or the default): {err}");
+            std::process::exit(1);
+        }
+    };
+    let local = listener
+        .local_addr()
+        .expect("a bound socket has an address");
+    println!(
+        "demo: serving on http://{local}/ ({} assets; stylesheet at {})",
+        ASSETS.len(),
+        asset_runtime::asset!("css/app.css")
+    );
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(err) = axum::serve(listener, app())
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        eprintln!("demo: server error: {err}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,160 @@
+//! Fixture crates: a user's crate copied from `tests/fixtures/<name>`,
+//! built through cargo into one shared target directory (so dependencies
+//! compile once for all fixtures), and run as a real server.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The target directory that every fixture build shares.
+pub fn target_dir() -> PathBuf {
+    workspace().join("target").join("fixtures")
+}
+
+/// A private copy of a fixture crate.
+pub struct Fixture {
+    dir: PathBuf,
+    package: String,
+}
+
+/// A fixture build that failed, with what cargo printed.
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub stderr: String,
+}
+
+impl Fixture {
+    /// Copies `tests/fixtures/<template>` to a fresh folder for the test
+    /// `name`, as package `fixture-<name>`.
+    pub fn new(template: &str, name: &str) -> Fixture {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(template);
+        let dir = workspace().join("target").join("fixture-work").join(name);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        copy_dir(&source, &dir);
+        let package = format!("fixture-{name}");
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml.in"))
+            .unwrap()
+            .replace("@NAME@", &package)
+            .replace("@ROOT@", workspace().to_str().unwrap());
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        std::fs::remove_file(dir.join("Cargo.toml.in")).unwrap();
+        // Resolve to the versions the workspace already uses.
+        std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        Fixture { dir, package }
+    }
+
+    /// A path inside the copy.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.join(relative)
+    }
+
+    /// Writes a file inside the copy, creating folders.
+    pub fn write(&self, relative: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Removes a file inside the copy.
+    pub fn remove(&self, relative: &str) {
+        std::fs::remove_file(self.path(relative)).unwrap();
+    }
+
+    /// `cargo build`; the binary on success.
+    pub fn build(&self) -> Result<PathBuf, BuildFailure> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = Command::new(cargo)
+            .arg("build")
+            .arg("--quiet")
+            .arg("--manifest-path")
+            .arg(self.path("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(target_dir())
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("RUSTC_WRAPPER")
+            .output()
+            .expect("cargo runs");
+        if output.status.success() {
+            Ok(target_dir().join("debug").join(&self.package))
+        } else {
+            Err(BuildFailure {
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            })
+        }
+    }
+
+    /// Builds and panics with cargo's output on failure.
+    pub fn build_ok(&self) -> PathBuf {
+        self.build()
+            .unwrap_or_else(|f| panic!("fixture build failed:\n{}", f.stderr))
+    }
+}
+
+/// A running fixture server; killed when dropped.
+pub struct Running {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+}
+
+impl Running {
+    /// Starts the binary on a free loopback port and waits (at most 30 s)
+    /// for it to say where it listens.
+    pub fn start(binary: &Path) -> Running {
+        let mut child = Command::new(binary)
+            .env("ADDR", "127.0.0.1:0")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server announces its address");
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("`listening on <url>`")
+            .to_owned();
+        Running { child, base }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -1,0 +1,563 @@
+//! Every row of the serving table, over real TCP on loopback with a real
+//! HTTP client, against the axum adapter.
+
+use asset_tests::{ASSETS, client, decode, serve_axum, source_bytes};
+use base64::Engine;
+use reqwest::{Method, StatusCode};
+use sha2::{Digest, Sha384};
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+struct Server {
+    base: String,
+    client: reqwest::Client,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let addr = serve_axum().await;
+        Server {
+            base: format!("http://{addr}"),
+            client: client(),
+        }
+    }
+
+    async fn get(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        self.send(Method::GET, path, headers).await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+fn h<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    response.headers().get(name).map(|v| v.to_str().unwrap())
+}
+
+fn url(logical: &str) -> &'static str {
+    ASSETS
+        .url(logical)
+        .unwrap_or_else(|| panic!("{logical} is in the table"))
+}
+
+#[tokio::test]
+async fn hashed_path_is_immutable_with_every_header() {
+    let s = Server::start().await;
+    let r = s.get(url("css/app.css"), &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(h(&r, "cache-control"), Some(IMMUTABLE));
+    assert_eq!(h(&r, "content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(h(&r, "x-content-type-options"), Some("nosniff"));
+    assert_eq!(h(&r, "accept-ranges"), Some("bytes"));
+    assert_eq!(h(&r, "vary"), Some("accept-encoding"));
+    assert!(h(&r, "date").is_some());
+    assert_eq!(h(&r, "content-encoding"), None);
+    let source = source_bytes("css/app.css");
+    assert_eq!(
+        h(&r, "content-length"),
+        Some(source.len().to_string().as_str())
+    );
+    let etag = h(&r, "etag").unwrap().to_owned();
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"') && !etag.contains("-br"),
+        "{etag}"
+    );
+    assert_eq!(r.bytes().await.unwrap(), source);
+}
+
+#[tokio::test]
+async fn logical_path_revalidates_every_time() {
+    let s = Server::start().await;
+    let r = s.get("/static/css/app.css", &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(h(&r, "cache-control"), Some("no-cache"));
+    let etag = h(&r, "etag").unwrap().to_owned();
+    assert_eq!(r.bytes().await.unwrap(), source_bytes("css/app.css"));
+    let again = s
+        .get("/static/css/app.css", &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(h(&again, "cache-control"), Some("no-cache"));
+}
+
+#[tokio::test]
+async fn hashed_name_has_sixteen_hex_digits_before_the_extension() {
+    let asset = ASSETS.get("css/app.css").unwrap();
+    let (stem, ext) = asset.hashed_path.rsplit_once('.').unwrap();
+    assert_eq!(ext, "css");
+    let (name, hash) = stem.rsplit_once('.').unwrap();
+    assert_eq!(name, "css/app");
+    assert_eq!(hash.len(), 16);
+    assert!(
+        hash.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
+    assert_eq!(asset.url, format!("/static/{}", asset.hashed_path));
+    let license = ASSETS.get("LICENSE").unwrap();
+    assert!(
+        license.hashed_path.starts_with("LICENSE.")
+            && license.hashed_path.len() == "LICENSE.".len() + 16
+    );
+}
+
+#[tokio::test]
+async fn head_has_the_headers_of_get_and_no_body() {
+    let s = Server::start().await;
+    for accept in ["identity", "br", "gzip"] {
+        let get = s
+            .get(url("css/app.css"), &[("accept-encoding", accept)])
+            .await;
+        let head = s
+            .send(
+                Method::HEAD,
+                url("css/app.css"),
+                &[("accept-encoding", accept)],
+            )
+            .await;
+        assert_eq!(head.status(), StatusCode::OK);
+        for name in [
+            "content-type",
+            "content-length",
+            "etag",
+            "cache-control",
+            "vary",
+            "content-encoding",
+            "accept-ranges",
+        ] {
+            assert_eq!(h(&head, name), h(&get, name), "{name} for {accept}");
+        }
+        assert!(head.bytes().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404() {
+    let s = Server::start().await;
+    for path in [
+        "/static/nope.css",
+        "/static/",
+        "/static/css/app.0000000000000000.css",
+        "/static/.DS_Store",
+        "/static/%ff",
+    ] {
+        let r = s.get(path, &[]).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(h(&r, "x-content-type-options"), Some("nosniff"));
+    }
+    // The app's own routes still work next to the nested service.
+    let home = s.get("/", &[]).await;
+    assert_eq!(home.text().await.unwrap(), "home");
+}
+
+#[test]
+fn only_exact_table_paths_match() {
+    // HTTP clients normalise dot segments before sending, so this calls the
+    // core directly with what a raw request could carry.
+    let options = asset_runtime::ServeOptions::default();
+    let headers = http::HeaderMap::new();
+    for path in [
+        "/css/../css/app.css",
+        "/css/%2e%2e/css/app.css",
+        "/./css/app.css",
+        "//css/app.css",
+        "/css\\app.css",
+        "/css/app.css%00",
+        "css/app.css/",
+    ] {
+        let response =
+            asset_runtime::respond(&ASSETS, &options, &http::Method::GET, path, &headers);
+        assert_eq!(response.status(), http::StatusCode::NOT_FOUND, "{path}");
+    }
+    let response = asset_runtime::respond(
+        &ASSETS,
+        &options,
+        &http::Method::GET,
+        "css/app.css",
+        &headers,
+    );
+    assert_eq!(
+        response.status(),
+        http::StatusCode::OK,
+        "the leading slash is optional"
+    );
+}
+
+#[test]
+fn logical_paths_can_be_switched_off() {
+    let options = asset_runtime::ServeOptions::default().serve_logical_paths(false);
+    let headers = http::HeaderMap::new();
+    let get = |path: &str| {
+        asset_runtime::respond(&ASSETS, &options, &http::Method::GET, path, &headers).status()
+    };
+    assert_eq!(get("/css/app.css"), http::StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(url("css/app.css").trim_start_matches("/static")),
+        http::StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn other_methods_are_405_with_allow() {
+    let s = Server::start().await;
+    for method in [
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::OPTIONS,
+    ] {
+        let r = s.send(method.clone(), url("css/app.css"), &[]).await;
+        assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{method}");
+        assert_eq!(h(&r, "allow"), Some("GET, HEAD"), "{method}");
+    }
+}
+
+#[tokio::test]
+async fn each_encoding_has_its_own_etag_and_decodes_to_the_source() {
+    let s = Server::start().await;
+    let source = source_bytes("css/app.css");
+    let mut etags = Vec::new();
+    for (accept, expected) in [
+        ("identity", None),
+        ("br", Some("br")),
+        ("gzip", Some("gzip")),
+    ] {
+        let r = s
+            .get(url("css/app.css"), &[("accept-encoding", accept)])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(h(&r, "content-encoding"), expected, "{accept}");
+        assert_eq!(h(&r, "vary"), Some("accept-encoding"));
+        let etag = h(&r, "etag").unwrap().to_owned();
+        let length: usize = h(&r, "content-length").unwrap().parse().unwrap();
+        let body = r.bytes().await.unwrap();
+        assert_eq!(body.len(), length);
+        if expected.is_some() {
+            assert!(
+                body.len() * 100 <= source.len() * 95,
+                "{accept} is worth keeping"
+            );
+        }
+        assert_eq!(decode(expected, &body), source, "{accept}");
+        etags.push(etag);
+    }
+    assert_eq!(etags[1], format!("{}-br\"", etags[0].trim_end_matches('"')));
+    assert_eq!(etags[2], format!("{}-gz\"", etags[0].trim_end_matches('"')));
+}
+
+#[tokio::test]
+async fn accept_encoding_q_values() {
+    let s = Server::start().await;
+    let cases = [
+        ("gzip, deflate, br, zstd", Some("br")),
+        ("br;q=0, gzip", Some("gzip")),
+        ("br;q=0", None),
+        ("gzip;q=1.0, br;q=0.5", Some("gzip")),
+        ("*", Some("br")),
+        ("*;q=0", None),
+        ("identity;q=0, gzip;q=0.1", Some("gzip")),
+        ("x-gzip", Some("gzip")),
+        ("BR", Some("br")),
+        ("br;q=nonsense, gzip", Some("gzip")),
+        ("", None),
+    ];
+    for (accept, expected) in cases {
+        let r = s
+            .get(url("css/app.css"), &[("accept-encoding", accept)])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{accept}");
+        assert_eq!(h(&r, "content-encoding"), expected, "{accept:?}");
+    }
+}
+
+#[tokio::test]
+async fn if_none_match_gives_304_with_the_cache_headers() {
+    let s = Server::start().await;
+    let first = s
+        .get(url("css/app.css"), &[("accept-encoding", "br")])
+        .await;
+    let etag = h(&first, "etag").unwrap().to_owned();
+    assert!(etag.ends_with("-br\""));
+    for inm in [
+        etag.clone(),
+        format!("W/{etag}"),
+        format!("\"other\", {etag}"),
+        "*".to_owned(),
+    ] {
+        let r = s
+            .get(
+                url("css/app.css"),
+                &[("accept-encoding", "br"), ("if-none-match", &inm)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "{inm}");
+        assert_eq!(h(&r, "etag"), Some(etag.as_str()));
+        assert_eq!(h(&r, "cache-control"), Some(IMMUTABLE));
+        assert_eq!(h(&r, "vary"), Some("accept-encoding"));
+        assert!(h(&r, "date").is_some());
+        assert!(r.bytes().await.unwrap().is_empty());
+    }
+    // The br tag does not match the gzip representation.
+    let r = s
+        .get(
+            url("css/app.css"),
+            &[("accept-encoding", "gzip"), ("if-none-match", &etag)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(h(&r, "content-encoding"), Some("gzip"));
+    // Garbage is treated as no match.
+    let r = s
+        .get(url("css/app.css"), &[("if-none-match", "garbage")])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn if_match_failure_is_412() {
+    let s = Server::start().await;
+    let etag = h(&s.get(url("css/app.css"), &[]).await, "etag")
+        .unwrap()
+        .to_owned();
+    let ok = s.get(url("css/app.css"), &[("if-match", &etag)]).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let star = s.get(url("css/app.css"), &[("if-match", "*")]).await;
+    assert_eq!(star.status(), StatusCode::OK);
+    let weak = s
+        .get(url("css/app.css"), &[("if-match", &format!("W/{etag}"))])
+        .await;
+    assert_eq!(weak.status(), StatusCode::PRECONDITION_FAILED);
+    let other = s.get(url("css/app.css"), &[("if-match", "\"nope\"")]).await;
+    assert_eq!(other.status(), StatusCode::PRECONDITION_FAILED);
+    // Preconditions are not evaluated for a path that would be 404.
+    let missing = s.get("/static/nope.css", &[("if-match", "\"nope\"")]).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn single_ranges_are_206_from_the_identity_bytes() {
+    let s = Server::start().await;
+    let source = source_bytes("big/lorem.txt");
+    let len = source.len();
+    let identity_etag = h(&s.get(url("big/lorem.txt"), &[]).await, "etag")
+        .unwrap()
+        .to_owned();
+    for (range, start, end) in [
+        ("bytes=0-99", 0, 99),
+        ("bytes=1000-", 1000, len - 1),
+        ("bytes=-500", len - 500, len - 1),
+    ] {
+        let r = s
+            .get(
+                url("big/lorem.txt"),
+                &[("range", range), ("accept-encoding", "br, gzip")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT, "{range}");
+        assert_eq!(
+            h(&r, "content-range"),
+            Some(format!("bytes {start}-{end}/{len}").as_str())
+        );
+        assert_eq!(h(&r, "content-encoding"), None);
+        assert_eq!(h(&r, "etag"), Some(identity_etag.as_str()));
+        assert_eq!(h(&r, "vary"), Some("accept-encoding"));
+        assert_eq!(h(&r, "cache-control"), Some(IMMUTABLE));
+        assert_eq!(
+            h(&r, "content-length"),
+            Some((end - start + 1).to_string().as_str())
+        );
+        assert_eq!(r.bytes().await.unwrap(), &source[start..=end], "{range}");
+    }
+}
+
+#[tokio::test]
+async fn unsatisfiable_and_ignored_ranges() {
+    let s = Server::start().await;
+    let len = source_bytes("big/lorem.txt").len();
+    let r = s
+        .get(url("big/lorem.txt"), &[("range", &format!("bytes={len}-"))])
+        .await;
+    assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        h(&r, "content-range"),
+        Some(format!("bytes */{len}").as_str())
+    );
+    // Several ranges and malformed ones get the whole body.
+    for range in ["bytes=0-1, 5-6", "bytes=abc", "lines=1-2"] {
+        let r = s.get(url("big/lorem.txt"), &[("range", range)]).await;
+        assert_eq!(r.status(), StatusCode::OK, "{range}");
+        assert_eq!(r.bytes().await.unwrap().len(), len);
+    }
+    // HEAD ignores Range.
+    let r = s
+        .send(
+            Method::HEAD,
+            url("big/lorem.txt"),
+            &[("range", "bytes=0-1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn if_range_uses_strong_comparison() {
+    let s = Server::start().await;
+    let len = source_bytes("big/lorem.txt").len();
+    let etag = h(&s.get(url("big/lorem.txt"), &[]).await, "etag")
+        .unwrap()
+        .to_owned();
+    let hit = s
+        .get(
+            url("big/lorem.txt"),
+            &[("range", "bytes=0-9"), ("if-range", &etag)],
+        )
+        .await;
+    assert_eq!(hit.status(), StatusCode::PARTIAL_CONTENT);
+    for stale in [
+        "\"old\"".to_owned(),
+        format!("W/{etag}"),
+        "Wed, 21 Oct 2015 07:28:00 GMT".to_owned(),
+    ] {
+        let r = s
+            .get(
+                url("big/lorem.txt"),
+                &[("range", "bytes=0-9"), ("if-range", &stale)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{stale}");
+        assert_eq!(r.bytes().await.unwrap().len(), len);
+    }
+}
+
+#[tokio::test]
+async fn content_types_and_stored_variants() {
+    let s = Server::start().await;
+    let cases = [
+        ("js/app.js", "text/javascript; charset=utf-8", true),
+        // Too small for compression to save 5%: stored once.
+        ("js/app.js.map", "application/json; charset=utf-8", false),
+        ("img/noise.png", "image/png", false),
+        ("data/tiny.txt", "text/plain; charset=utf-8", false),
+        ("LICENSE", "application/octet-stream", true),
+    ];
+    for (logical, content_type, compressed) in cases {
+        let r = s
+            .get(url(logical), &[("accept-encoding", "br, gzip")])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{logical}");
+        assert_eq!(h(&r, "content-type"), Some(content_type), "{logical}");
+        assert_eq!(h(&r, "vary").is_some(), compressed, "{logical}");
+        assert_eq!(h(&r, "content-encoding").is_some(), compressed, "{logical}");
+        let encoding = h(&r, "content-encoding").map(str::to_owned);
+        assert_eq!(
+            decode(encoding.as_deref(), &r.bytes().await.unwrap()),
+            source_bytes(logical)
+        );
+    }
+    // The PNG is stored once: no compressed variant at all.
+    assert_eq!(ASSETS.get("img/noise.png").unwrap().variants.len(), 1);
+}
+
+#[tokio::test]
+async fn empty_file_and_names_that_need_encoding() {
+    let s = Server::start().await;
+    let r = s.get(url("data/empty.txt"), &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(h(&r, "content-length"), Some("0"));
+    let r = s.get(url("data/empty.txt"), &[("range", "bytes=0-")]).await;
+    assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(h(&r, "content-range"), Some("bytes */0"));
+
+    let spaced = url("docs/read me.txt");
+    assert!(spaced.starts_with("/static/docs/read%20me."), "{spaced}");
+    let r = s.get(spaced, &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap(), source_bytes("docs/read me.txt"));
+    let r = s.get("/static/docs/read%20me.txt", &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[test]
+fn table_lookups_and_integrity() {
+    let asset = ASSETS.get("css/app.css").unwrap();
+    let digest = Sha384::digest(source_bytes("css/app.css"));
+    let sri = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    );
+    assert_eq!(ASSETS.integrity("css/app.css"), Some(sri.as_str()));
+    assert!(
+        matches!(ASSETS.lookup(asset.hashed_path), Some(asset_runtime::Lookup::Hashed(a)) if std::ptr::eq(a, asset))
+    );
+    assert!(
+        matches!(ASSETS.lookup("css/app.css"), Some(asset_runtime::Lookup::Logical(a)) if std::ptr::eq(a, asset))
+    );
+    // A hashed path is not a logical one.
+    assert_eq!(ASSETS.get(asset.hashed_path).map(|a| a.logical_path), None);
+    assert_eq!(ASSETS.url("missing.css"), None);
+    assert_eq!(ASSETS.url_prefix(), "/static/");
+
+    let mut logical: Vec<&str> = ASSETS.iter().map(|a| a.logical_path).collect();
+    let expected = [
+        "LICENSE",
+        "big/lorem.txt",
+        "css/app.css",
+        "data/empty.txt",
+        "data/tiny.txt",
+        "docs/read me.txt",
+        "img/noise.png",
+        "js/app.js",
+        "js/app.js.map",
+    ];
+    assert_eq!(
+        logical, expected,
+        "hidden files such as .DS_Store are skipped"
+    );
+    logical.sort();
+    assert_eq!(logical, expected, "iteration is ordered by logical path");
+}
+
+#[test]
+fn manifest_json_describes_every_asset() {
+    let path = concat!(env!("OUT_DIR"), "/asset-build/manifest.json");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(manifest["url_prefix"], "/static/");
+    let assets = manifest["assets"].as_object().unwrap();
+    assert_eq!(assets.len(), ASSETS.len());
+    for asset in &ASSETS {
+        let entry = &assets[asset.logical_path];
+        assert_eq!(entry["hashed_path"], asset.hashed_path);
+        assert_eq!(entry["url"], asset.url);
+        assert_eq!(entry["integrity"], asset.integrity);
+        assert_eq!(entry["content_type"], asset.content_type);
+        assert_eq!(entry["sizes"]["identity"], asset.bytes().len());
+        for variant in &asset.variants[1..] {
+            let name = match variant.encoding {
+                asset_runtime::Encoding::Brotli => "br",
+                asset_runtime::Encoding::Gzip => "gzip",
+                other => panic!("unexpected {other:?}"),
+            };
+            assert_eq!(entry["sizes"][name], variant.bytes.len());
+        }
+    }
+}
+
+#[test]
+fn asset_macro_matches_the_table() {
+    assert_eq!(asset_runtime::asset!("css/app.css"), url("css/app.css"));
+    assert_eq!(
+        asset_runtime::asset!("docs/read me.txt"),
+        url("docs/read me.txt")
+    );
+}
