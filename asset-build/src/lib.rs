@@ -150,8 +150,8 @@ impl Pipeline {
     }
 
     /// Runs the pipeline from a build script. On failure it prints the
-    /// error as `cargo::error` lines and exits, which fails the build with
-    /// the message and no backtrace.
+    /// error as `cargo::error` lines and ends the build script: cargo then
+    /// fails the build with that message alone (no panic, no backtrace).
     pub fn run(self) -> Report {
         match self.try_run() {
             Ok(report) => report,
@@ -159,7 +159,9 @@ impl Pipeline {
                 for line in err.to_string().lines() {
                     println!("cargo::error=asset-build: {line}");
                 }
-                std::process::exit(1);
+                // Exit status 0: `cargo::error` already fails the build, and
+                // a non-zero status would add cargo's own noise around it.
+                std::process::exit(0);
             }
         }
     }
@@ -226,4 +228,183 @@ fn env_path(var: &'static str) -> Result<PathBuf, Error> {
     std::env::var_os(var)
         .map(PathBuf::from)
         .ok_or(Error::MissingEnv(var))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    struct Setup {
+        _dir: tempfile::TempDir,
+        root: PathBuf,
+        out: PathBuf,
+    }
+
+    fn setup(files: &[(&str, &[u8])]) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("crate");
+        for (name, bytes) in files {
+            let path = root.join("static").join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, bytes).unwrap();
+        }
+        let out = dir.path().join("out");
+        Setup {
+            _dir: dir,
+            root,
+            out,
+        }
+    }
+
+    fn pipeline(s: &Setup) -> Pipeline {
+        Pipeline::new("static")
+            .manifest_dir(&s.root)
+            .out_dir(&s.out)
+    }
+
+    fn css() -> Vec<u8> {
+        (0..500)
+            .map(|i| format!(".c{i} {{ margin: {i}px; }}\n"))
+            .collect::<String>()
+            .into_bytes()
+    }
+
+    #[test]
+    fn second_run_compresses_nothing_and_output_is_identical() {
+        let s = setup(&[
+            ("a.css", &css()),
+            ("b.js", b"let x = 1;\n".repeat(200).as_slice()),
+        ]);
+        let first = pipeline(&s).build().unwrap();
+        assert_eq!(first.compressions, 4);
+        assert_eq!(first.cache_hits, 0);
+        let code = fs::read(&first.code_path).unwrap();
+        let manifest = fs::read(&first.manifest_path).unwrap();
+
+        let second = pipeline(&s).build().unwrap();
+        assert_eq!(second.compressions, 0);
+        assert_eq!(second.cache_hits, 4);
+        assert_eq!(fs::read(&second.code_path).unwrap(), code);
+        assert_eq!(fs::read(&second.manifest_path).unwrap(), manifest);
+
+        // Editing one file compresses only that file again.
+        fs::write(
+            s.root.join("static/a.css"),
+            [css(), b"/* edit */\n".to_vec()].concat(),
+        )
+        .unwrap();
+        let third = pipeline(&s).build().unwrap();
+        assert_eq!((third.compressions, third.cache_hits), (2, 2));
+    }
+
+    #[test]
+    fn identical_contents_share_one_blob_and_unused_blobs_are_removed() {
+        let s = setup(&[("a.css", &css()), ("copy/a.css", &css())]);
+        let report = pipeline(&s).build().unwrap();
+        assert_eq!(report.assets.len(), 2);
+        assert_eq!(
+            report.compressions, 2,
+            "one brotli and one gzip for two files"
+        );
+        let code = fs::read_to_string(&report.code_path).unwrap();
+        assert_eq!(code.matches("include_bytes!").count(), 3, "{code}");
+        let blobs = || {
+            fs::read_dir(s.out.join("asset-build/blobs"))
+                .unwrap()
+                .count()
+        };
+        assert_eq!(blobs(), 3);
+
+        fs::remove_file(s.root.join("static/copy/a.css")).unwrap();
+        fs::write(s.root.join("static/a.css"), b"tiny").unwrap();
+        let report = pipeline(&s).build().unwrap();
+        assert_eq!(report.assets.len(), 1);
+        // tiny: identity plus two `.skip` markers; the old blobs are gone.
+        assert_eq!(blobs(), 3);
+        assert!(report.assets[0].compressed.is_empty());
+    }
+
+    #[test]
+    fn output_does_not_depend_on_where_the_crate_is() {
+        let files: &[(&str, &[u8])] = &[("css/a.css", &css()), ("img/x.png", b"\x89PNG fake")];
+        let (a, b) = (setup(files), setup(files));
+        let ra = pipeline(&a).build().unwrap();
+        let rb = pipeline(&b).build().unwrap();
+        assert_eq!(
+            fs::read(&ra.code_path).unwrap(),
+            fs::read(&rb.code_path).unwrap()
+        );
+        assert_eq!(
+            fs::read(&ra.manifest_path).unwrap(),
+            fs::read(&rb.manifest_path).unwrap()
+        );
+        let code = fs::read_to_string(&ra.code_path).unwrap();
+        assert!(
+            !code.contains(a.root.to_str().unwrap()),
+            "no absolute paths in generated code"
+        );
+    }
+
+    #[test]
+    fn a_hashed_name_that_equals_another_file_is_an_error() {
+        let s = setup(&[("a.css", b"body{}")]);
+        let hashed = pipeline(&s).build().unwrap().assets[0].hashed_path.clone();
+        fs::write(s.root.join("static").join(&hashed), b"other").unwrap();
+        let err = pipeline(&s).build().unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(&format!("`{hashed}`")), "{text}");
+        assert!(text.contains("a.css"), "{text}");
+    }
+
+    #[test]
+    fn report_names_variants_and_urls() {
+        let s = setup(&[("css/site.css", &css()), ("img/p.png", &[0u8; 4000])]);
+        let report = pipeline(&s)
+            .url_prefix("https://cdn.example.com/assets")
+            .build()
+            .unwrap();
+        let css = &report.assets[0];
+        assert_eq!(css.logical_path, "css/site.css");
+        assert_eq!(
+            css.url,
+            format!("https://cdn.example.com/assets/{}", css.hashed_path)
+        );
+        assert_eq!(css.content_type, "text/css; charset=utf-8");
+        assert_eq!(
+            css.compressed.iter().map(|c| c.0).collect::<Vec<_>>(),
+            ["br", "gzip"]
+        );
+        assert!(css.integrity.starts_with("sha384-") && css.integrity.len() == 7 + 64);
+        // Already-compressed types are stored once, however compressible.
+        assert!(report.assets[1].compressed.is_empty());
+        let watched: Vec<_> = report
+            .watched
+            .iter()
+            .map(|p| p.strip_prefix(&s.root).unwrap().to_owned())
+            .collect();
+        for expected in [
+            "static",
+            "static/css",
+            "static/img",
+            "static/css/site.css",
+            "static/img/p.png",
+        ] {
+            assert!(
+                watched.contains(&PathBuf::from(expected)),
+                "{expected} in {watched:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_prefix_and_missing_env() {
+        let s = setup(&[("a.css", b"x")]);
+        let err = pipeline(&s).url_prefix("static").build().unwrap_err();
+        assert!(err.to_string().contains("`static`"), "{err}");
+        let err = Pipeline::new("static").manifest_dir(&s.root).build();
+        if std::env::var_os("OUT_DIR").is_none() {
+            assert!(err.unwrap_err().to_string().contains("OUT_DIR"));
+        }
+    }
 }
