@@ -35,6 +35,8 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// The examples show whole `build.rs` files, `fn main` included.
+#![allow(clippy::needless_doctest_main)]
 
 mod compress;
 mod content_type;

@@ -1,4 +1,3 @@
-#![allow(missing_docs)] // the filter_fn attribute generates undocumented items
 //! askama 0.16 filters: `asset_url` and `asset_integrity`.
 //!
 //! They look logical paths up in the table installed with
@@ -14,9 +13,10 @@
 //!
 //! An unknown path fails the render with an error that names it.
 
-use std::fmt::Display;
+// The filter_fn attribute generates undocumented items.
+#![allow(missing_docs)]
 
-use crate::global::lookup;
+use std::fmt::Display;
 
 fn to_askama(err: crate::UnknownAsset) -> askama::Error {
     askama::Error::Custom(Box::new(err))
@@ -25,7 +25,7 @@ fn to_askama(err: crate::UnknownAsset) -> askama::Error {
 /// The hashed URL of a logical path: `/static/css/app.3f2a1b9c4d5e6f70.css`.
 #[askama::filter_fn]
 pub fn asset_url(path: impl Display, _env: &dyn askama::Values) -> askama::Result<&'static str> {
-    lookup(&path.to_string()).map(|a| a.url).map_err(to_askama)
+    crate::asset_url(&path.to_string()).map_err(to_askama)
 }
 
 /// The Subresource Integrity value of a logical path: `sha384-...`.
@@ -34,7 +34,5 @@ pub fn asset_integrity(
     path: impl Display,
     _env: &dyn askama::Values,
 ) -> askama::Result<&'static str> {
-    lookup(&path.to_string())
-        .map(|a| a.integrity)
-        .map_err(to_askama)
+    crate::asset_integrity(&path.to_string()).map_err(to_askama)
 }

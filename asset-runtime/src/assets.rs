@@ -149,7 +149,7 @@ impl Assets {
     }
 }
 
-impl<'a> IntoIterator for &'a Assets {
+impl IntoIterator for &Assets {
     type Item = &'static Asset;
     type IntoIter = std::iter::Copied<std::slice::Iter<'static, &'static Asset>>;
 

@@ -54,9 +54,27 @@ impl fmt::Display for UnknownAsset {
 impl std::error::Error for UnknownAsset {}
 
 /// Looks a logical path up in the installed table.
-pub(crate) fn lookup(path: &str) -> Result<&'static crate::Asset, UnknownAsset> {
+pub fn installed_asset(path: &str) -> Result<&'static crate::Asset, UnknownAsset> {
     let assets = installed().ok_or_else(|| UnknownAsset::NotInstalled(path.to_owned()))?;
     assets
         .get(path)
         .ok_or_else(|| UnknownAsset::Path(path.to_owned()))
+}
+
+/// The hashed URL of a logical path in the installed table: the helper for
+/// any template engine.
+///
+/// ```ignore
+/// asset_runtime::include_assets!();
+/// ASSETS.install();
+/// let href = asset_runtime::asset_url("css/app.css")?; // "/static/css/app.3f2a1b9c4d5e6f70.css"
+/// ```
+pub fn asset_url(path: &str) -> Result<&'static str, UnknownAsset> {
+    installed_asset(path).map(|a| a.url)
+}
+
+/// The Subresource Integrity value (`sha384-...`) of a logical path in the
+/// installed table.
+pub fn asset_integrity(path: &str) -> Result<&'static str, UnknownAsset> {
+    installed_asset(path).map(|a| a.integrity)
 }

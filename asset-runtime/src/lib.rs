@@ -45,8 +45,8 @@ mod global;
 pub use assets::{Asset, Assets, Lookup, Variant};
 pub use body::Body;
 pub use encoding::Encoding;
-pub use global::{UnknownAsset, installed};
-pub use respond::{ServeOptions, respond};
+pub use global::{UnknownAsset, asset_integrity, asset_url, installed, installed_asset};
+pub use respond::{ServeOptions, not_found, respond, try_respond};
 pub use service::AssetService;
 
 /// The hashed URL of an asset, checked at compile time.

@@ -1,9 +1,5 @@
 //! The tower `Service` (axum 0.8 `Router::nest_service`).
 
-use std::convert::Infallible;
-use std::future::{Ready, ready};
-use std::task::{Context, Poll};
-
 use http::{Request, Response};
 
 use crate::{Assets, Body, ServeOptions, respond};
@@ -60,16 +56,27 @@ impl AssetService {
 }
 
 #[cfg(feature = "tower")]
-impl<B> tower_service::Service<Request<B>> for AssetService {
-    type Response = Response<Body>;
-    type Error = Infallible;
-    type Future = Ready<Result<Response<Body>, Infallible>>;
+mod tower_impl {
+    use std::convert::Infallible;
+    use std::future::{Ready, ready};
+    use std::task::{Context, Poll};
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
+    use http::{Request, Response};
 
-    fn call(&mut self, request: Request<B>) -> Self::Future {
-        ready(Ok(AssetService::respond(self, &request)))
+    use super::AssetService;
+    use crate::Body;
+
+    impl<B> tower_service::Service<Request<B>> for AssetService {
+        type Response = Response<Body>;
+        type Error = Infallible;
+        type Future = Ready<Result<Response<Body>, Infallible>>;
+
+        fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, request: Request<B>) -> Self::Future {
+            ready(Ok(AssetService::respond(self, &request)))
+        }
     }
 }

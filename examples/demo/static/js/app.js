@@ -1,0 +1,2 @@
+(()=>{"use strict";const t=()=>{const t=document.getElementById("js-status");null!==t&&(t.textContent="JavaScript ran",t.classList.add("ok")),document.documentElement.dataset.js="ok"};"loading"===document.readyState?document.addEventListener("DOMContentLoaded",t):t()})();
+//# sourceMappingURL=app.js.map
