@@ -129,16 +129,19 @@ fn code(processed: &Processed, prefix: &str) -> String {
         .iter()
         .enumerate()
         .flat_map(|(i, a): (usize, &ProcessedAsset)| {
-            [
-                (
-                    a.hashed.as_str(),
-                    format!("{RT}::__private::Entry {{ asset: &A{i}, immutable: true }}"),
-                ),
+            let hashed = (
+                a.hashed.as_str(),
+                format!("{RT}::__private::Entry {{ asset: &A{i}, immutable: true }}"),
+            );
+            // A file that keeps its (already digested) name has one path,
+            // and it is immutable.
+            let logical = (a.logical != a.hashed).then(|| {
                 (
                     a.logical.as_str(),
                     format!("{RT}::__private::Entry {{ asset: &A{i}, immutable: false }}"),
-                ),
-            ]
+                )
+            });
+            std::iter::once(hashed).chain(logical)
         })
         .collect();
     for (key, value) in &entries {

@@ -50,7 +50,57 @@ pub enum Error {
         /// What the OS said.
         source: io::Error,
     },
+    /// Assets reference files that are not assets (all of them, in the
+    /// order of the referring files).
+    MissingReferences(Vec<MissingReference>),
+    /// A glob pattern given to a setting is malformed.
+    InvalidPattern {
+        /// The pattern as written.
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
+
+/// A reference from one asset to a file that is not among the assets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MissingReference {
+    /// The referring file, on disk.
+    pub file: PathBuf,
+    /// Its line (1-based) where the reference is.
+    pub line: usize,
+    /// The reference as written, unescaped (`../fonts/icons.woff2?#iefix`).
+    pub reference: String,
+    /// The logical path it resolves to (`fonts/icons.woff2`), or `None`
+    /// when it climbs out of the asset folders.
+    pub target: Option<String>,
+    /// Where on disk the target was expected (in the referring file's asset
+    /// folder), when it resolves to a path.
+    pub expected: Option<PathBuf>,
+}
+
+impl fmt::Display for MissingReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} line {}: `{}` ",
+            self.file.display(),
+            self.line,
+            self.reference
+        )?;
+        match (&self.target, &self.expected) {
+            (Some(_), Some(expected)) => {
+                write!(f, "refers to {}, which does not exist", expected.display())
+            }
+            (Some(target), None) => write!(f, "refers to `{target}`, which is not an asset"),
+            (None, _) => write!(f, "leads out of the asset folder"),
+        }
+    }
+}
+
+/// How many missing references an error lists before it summarises.
+const MISSING_SHOWN: usize = 50;
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -94,6 +144,28 @@ impl fmt::Display for Error {
             ),
             Error::Write { path, source } => {
                 write!(f, "cannot write {}: {source}", path.display())
+            }
+            Error::MissingReferences(missing) => {
+                let n = missing.len();
+                let s = if n == 1 { "" } else { "s" };
+                writeln!(f, "{n} reference{s} to missing files:")?;
+                for m in missing.iter().take(MISSING_SHOWN) {
+                    writeln!(f, "  {m}")?;
+                }
+                if n > MISSING_SHOWN {
+                    writeln!(f, "  ... and {} more", n - MISSING_SHOWN)?;
+                }
+                let example = missing
+                    .iter()
+                    .find_map(|m| m.target.as_deref())
+                    .unwrap_or("fonts/*.eot");
+                write!(
+                    f,
+                    "add the files, fix the references, or allow them with `.allow_missing(\"{example}\")` (a glob) to warn instead"
+                )
+            }
+            Error::InvalidPattern { pattern, reason } => {
+                write!(f, "invalid glob pattern `{pattern}`: {reason}")
             }
         }
     }

@@ -11,19 +11,23 @@
 //!
 //! and include the result with `asset_runtime::include_assets!()`.
 //!
-//! [`Pipeline::run`] walks the asset folders, fingerprints every file with
-//! SHA-256 (`css/app.css` -> `css/app.<16 hex>.css`), precompresses it with
-//! brotli (quality 11) and gzip (level 9), keeping a variant only when it is
-//! at most 95% of the original, writes each distinct content once into
-//! `OUT_DIR`, and generates the table that `asset-runtime` serves, plus a
-//! `manifest.json` for other tools. Compressed output is cached in `OUT_DIR`
+//! [`Pipeline::run`] walks the asset folders, rewrites the references
+//! between assets (CSS `url()`, `@import`, source-map comments, the `file`
+//! of source maps; optionally ES module specifiers) to hashed names,
+//! fingerprints every file (`css/app.css` -> `css/app.<16 hex>.css`, a
+//! SHA-256 of what it serves and of everything it reaches through its
+//! references), precompresses it with brotli (quality 11) and gzip
+//! (level 9), keeping a variant only when it is at most 95% of the
+//! original, writes each distinct content once into `OUT_DIR`, and
+//! generates the table that `asset-runtime` serves, plus a `manifest.json`
+//! for other tools. Compressed output is cached in `OUT_DIR`
 //! by content hash and settings, so a rebuild compresses only what changed.
 //!
 //! It prints `cargo::rerun-if-changed` for every folder and file, so that
 //! adding, editing or removing an asset rebuilds the crate. Bad input (a
 //! missing folder, an unreadable file, a name that is not UTF-8, two files
-//! with one URL, a symbolic-link loop) fails the build with a
-//! `cargo::error` that names the path.
+//! with one URL, a symbolic-link loop, a reference to a file that is not an
+//! asset) fails the build with a `cargo::error` that names the path.
 //!
 //! Brotli at quality 11 is slow without optimisation. Add this to the
 //! workspace's `Cargo.toml` so that debug builds compress quickly:
@@ -43,14 +47,21 @@ mod content_type;
 mod discover;
 mod emit;
 mod error;
+mod glob;
+mod graph;
 mod naming;
 mod parallel;
 mod process;
+mod rewrite;
 
 use std::path::{Path, PathBuf};
 
-pub use error::Error;
+pub use error::{Error, MissingReference};
 pub use naming::hashed_path;
+
+/// The default of [`Pipeline::keep_names`]: names that carry a bundler's
+/// digest, such as `app-3f2a1b9c.digested.js`.
+pub const DEFAULT_KEEP_NAMES: &str = "*.digested.*";
 
 /// Where, under `OUT_DIR`, the pipeline writes everything.
 pub const OUTPUT_DIR: &str = "asset-build";
@@ -63,6 +74,9 @@ pub struct Pipeline {
     include_hidden: bool,
     manifest_dir: Option<PathBuf>,
     out_dir: Option<PathBuf>,
+    keep_names: Vec<String>,
+    allow_missing: Vec<String>,
+    rewrite_js_imports: bool,
 }
 
 /// What a run produced.
@@ -81,6 +95,9 @@ pub struct Report {
     pub compressions: usize,
     /// Every folder and file the crate must be rebuilt for.
     pub watched: Vec<PathBuf>,
+    /// Missing references allowed by [`Pipeline::allow_missing`], one line
+    /// each; [`Pipeline::try_run`] prints them as `cargo::warning`.
+    pub warnings: Vec<String>,
 }
 
 /// One asset of a [`Report`].
@@ -100,6 +117,8 @@ pub struct AssetReport {
     pub size: u64,
     /// Sizes of the kept compressed variants, by coding name (`br`, `gzip`).
     pub compressed: Vec<(&'static str, u64)>,
+    /// How many references to other assets were rewritten in it.
+    pub references: usize,
 }
 
 impl Pipeline {
@@ -113,6 +132,9 @@ impl Pipeline {
             include_hidden: false,
             manifest_dir: None,
             out_dir: None,
+            keep_names: vec![DEFAULT_KEEP_NAMES.to_owned()],
+            allow_missing: Vec::new(),
+            rewrite_js_imports: false,
         }
     }
 
@@ -151,6 +173,71 @@ impl Pipeline {
         self
     }
 
+    /// Files whose names match this glob keep their names: they already
+    /// carry a digest (bundler output). They are served as immutable under
+    /// that name, and references to them resolve to it. Adds to the default,
+    /// [`DEFAULT_KEEP_NAMES`] (`*.digested.*`). A pattern without `/`
+    /// matches file names in any folder; with `/`, whole logical paths
+    /// (`*`, `**`, `?`, `[a-z]`, `{a,b}`).
+    ///
+    /// References inside such a file are still rewritten; its name cannot
+    /// follow its bytes, so give it a name that changes whenever they do.
+    ///
+    /// ```no_run
+    /// // build.rs: the bundler writes `static/dist/chunk-<hash>.js`.
+    /// fn main() {
+    ///     asset_build::Pipeline::new("static")
+    ///         .keep_names("dist/chunk-*.js")
+    ///         .run();
+    /// }
+    /// ```
+    pub fn keep_names(mut self, glob: impl Into<String>) -> Self {
+        self.keep_names.push(glob.into());
+        self
+    }
+
+    /// Turns references to missing files that match this glob from build
+    /// errors into warnings (`cargo::warning`), and leaves them as written.
+    /// The glob is matched against the path the reference resolves to
+    /// (`fonts/icons.eot`), or, for one that leads out of the asset
+    /// folders, against the reference as written. Same syntax as
+    /// [`keep_names`](Self::keep_names). Some packages reference files they
+    /// do not ship:
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() {
+    ///     asset_build::Pipeline::new("static")
+    ///         .allow_missing("vendor/**/*.eot")
+    ///         .allow_missing("*.map")
+    ///         .run();
+    /// }
+    /// ```
+    pub fn allow_missing(mut self, glob: impl Into<String>) -> Self {
+        self.allow_missing.push(glob.into());
+        self
+    }
+
+    /// Also rewrites relative ES module specifiers in JavaScript
+    /// (`import x from "./x.js"`, `export * from "../y.mjs"`,
+    /// `import("./lazy.js")`), so that modules load each other by hashed
+    /// name. Off by default: a module graph usually comes from a bundler
+    /// that names its own chunks. Bare specifiers (`"lodash"`) and URLs are
+    /// never touched.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() {
+    ///     asset_build::Pipeline::new("static")
+    ///         .rewrite_js_imports(true)
+    ///         .run();
+    /// }
+    /// ```
+    pub fn rewrite_js_imports(mut self, on: bool) -> Self {
+        self.rewrite_js_imports = on;
+        self
+    }
+
     /// Runs the pipeline from a build script. On failure it prints the
     /// error as `cargo::error` lines and ends the build script: cargo then
     /// fails the build with that message alone (no panic, no backtrace).
@@ -175,6 +262,9 @@ impl Pipeline {
         for path in &report.watched {
             println!("cargo::rerun-if-changed={}", path.display());
         }
+        for warning in &report.warnings {
+            println!("cargo::warning=asset-build: {warning}");
+        }
         Ok(report)
     }
 
@@ -191,9 +281,18 @@ impl Pipeline {
             .ok_or_else(|| Error::InvalidUrlPrefix(self.url_prefix.clone()))?;
         let roots: Vec<PathBuf> = self.folders.iter().map(|f| manifest_dir.join(f)).collect();
 
+        let settings = process::Settings {
+            scan: rewrite::ScanOptions {
+                js_imports: self.rewrite_js_imports,
+            },
+            keep_names: glob::GlobSet::new(&self.keep_names)?,
+            allow_missing: glob::GlobSet::new(&self.allow_missing)?,
+            prefix: prefix.clone(),
+        };
+
         let found = discover::walk(&roots, self.include_hidden)?;
         let output = out_dir.join(OUTPUT_DIR);
-        let processed = process::process(&found, &output, &prefix)?;
+        let processed = process::process(&found, &output, &settings)?;
         let (code_path, manifest_path) = emit::emit(&processed, &output, &prefix)?;
 
         let mut watched = found.folders.clone();
@@ -213,6 +312,7 @@ impl Pipeline {
                     .iter()
                     .map(|v| (v.codec.token(), v.size))
                     .collect(),
+                references: a.references,
             })
             .collect();
         Ok(Report {
@@ -222,6 +322,7 @@ impl Pipeline {
             cache_hits: processed.cache_hits,
             compressions: processed.compressions,
             watched,
+            warnings: processed.warnings,
         })
     }
 }
@@ -235,6 +336,8 @@ fn env_path(var: &'static str) -> Result<PathBuf, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+    use sha2::{Digest, Sha256, Sha384};
     use std::fs;
 
     struct Setup {
@@ -397,6 +500,108 @@ mod tests {
                 "{expected} in {watched:?}"
             );
         }
+    }
+
+    #[test]
+    fn served_bytes_are_rewritten_and_described_by_etag_and_sri() {
+        let s = setup(&[
+            ("css/app.css", b"a{background:url(../img/p.png)}"),
+            ("img/p.png", b"\x89PNG v1"),
+        ]);
+        let report = pipeline(&s)
+            .url_prefix("https://cdn.example.com/s/")
+            .build()
+            .unwrap();
+        let (css, png) = (&report.assets[0], &report.assets[1]);
+        assert_eq!(css.references, 1);
+        let served = format!("a{{background:url(../{})}}", png.hashed_path);
+        let sha384 = Sha384::digest(served.as_bytes());
+        let sri = format!(
+            "sha384-{}",
+            base64::engine::general_purpose::STANDARD.encode(sha384)
+        );
+        assert_eq!(css.integrity, sri);
+        assert_eq!(css.size, served.len() as u64);
+        let sha256 = hex::encode(Sha256::digest(served.as_bytes()));
+        assert_eq!(
+            fs::read(s.out.join("asset-build/blobs").join(&sha256)).unwrap(),
+            served.as_bytes(),
+            "the identity blob holds the served bytes"
+        );
+        let manifest = fs::read_to_string(&report.manifest_path).unwrap();
+        assert!(
+            manifest.contains(&format!("\"etag\": \"\\\"{}\\\"\"", &sha256[..32])),
+            "{manifest}"
+        );
+
+        // A new image renames the stylesheet too; the bytes follow.
+        fs::write(s.root.join("static/img/p.png"), b"\x89PNG v2").unwrap();
+        let again = pipeline(&s).build().unwrap();
+        assert_ne!(again.assets[1].hashed_path, png.hashed_path);
+        assert_ne!(again.assets[0].hashed_path, css.hashed_path);
+        assert_ne!(again.assets[0].integrity, css.integrity);
+    }
+
+    #[test]
+    fn kept_names_are_one_immutable_path() {
+        let s = setup(&[
+            (
+                "js/app-3f2a1b.digested.js",
+                b"run()\n//# sourceMappingURL=app-3f2a1b.digested.js.map\n",
+            ),
+            (
+                "js/app-3f2a1b.digested.js.map",
+                br#"{"version":3,"file":"app-3f2a1b.digested.js"}"#,
+            ),
+            ("js/chunk-77.js", b"x()"),
+        ]);
+        let report = pipeline(&s).keep_names("js/chunk-*.js").build().unwrap();
+        let names: Vec<_> = report
+            .assets
+            .iter()
+            .map(|a| a.hashed_path.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "js/app-3f2a1b.digested.js",
+                "js/app-3f2a1b.digested.js.map",
+                "js/chunk-77.js"
+            ]
+        );
+        let code = fs::read_to_string(&report.code_path).unwrap();
+        assert!(code.contains("immutable: true"), "{code}");
+        assert!(!code.contains("immutable: false"), "{code}");
+    }
+
+    #[test]
+    fn missing_references_fail_unless_allowed() {
+        let s = setup(&[("css/a.css", b"a{}\nb{src:url(../fonts/x.eot?#iefix)}")]);
+        let err = pipeline(&s).build().unwrap_err();
+        let text = err.to_string();
+        assert!(
+            matches!(err, Error::MissingReferences(ref m) if m.len() == 1),
+            "{err:?}"
+        );
+        let css = s.root.join("static/css/a.css");
+        let font = s.root.join("static/fonts/x.eot");
+        assert!(
+            text.contains(&format!("{} line 2", css.display())),
+            "{text}"
+        );
+        assert!(text.contains(&font.display().to_string()), "{text}");
+
+        let report = pipeline(&s).allow_missing("fonts/*.eot").build().unwrap();
+        assert_eq!(report.warnings.len(), 1);
+        assert!(
+            report.warnings[0].contains("fonts/x.eot"),
+            "{:?}",
+            report.warnings
+        );
+        assert_eq!(report.assets[0].references, 0);
+
+        let err = pipeline(&s).allow_missing("fonts/{x").build().unwrap_err();
+        assert!(err.to_string().contains("`fonts/{x`"), "{err}");
     }
 
     #[test]

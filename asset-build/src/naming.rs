@@ -10,13 +10,19 @@ pub const NAME_HASH_LEN: usize = 16;
 /// `js/app.min.<hash>.js`, `LICENSE` -> `LICENSE.<hash>`. A leading dot is
 /// part of the name, not an extension: `.htaccess` -> `.htaccess.<hash>`.
 pub fn hashed_path(logical: &str, hash: &str) -> String {
-    let (dir, file) = match logical.rfind('/') {
-        Some(i) => logical.split_at(i + 1),
-        None => ("", logical),
-    };
-    match file.rfind('.') {
-        Some(dot) if dot > 0 => format!("{dir}{}.{hash}{}", &file[..dot], &file[dot..]),
-        _ => format!("{dir}{file}.{hash}"),
+    let (stem, extension) = hash_slot(logical);
+    format!("{stem}.{hash}{extension}")
+}
+
+/// The parts of a logical path around its hash: `css/app.css` ->
+/// (`css/app`, `.css`), `LICENSE` -> (`LICENSE`, ``). The hashed path is
+/// `stem + "." + hash + extension`, which lets a reference to a file be
+/// written before the file's hash is known.
+pub fn hash_slot(logical: &str) -> (&str, &str) {
+    let file_start = logical.rfind('/').map_or(0, |i| i + 1);
+    match logical[file_start..].rfind('.') {
+        Some(dot) if dot > 0 => logical.split_at(file_start + dot),
+        _ => (logical, ""),
     }
 }
 

@@ -1,4 +1,11 @@
-//! Stages 3 and 4: fingerprint and precompress, with a cache in `OUT_DIR`.
+//! Stages 2 to 4: read and rewrite (through `rewrite` and `graph`),
+//! fingerprint, and precompress, with a cache in `OUT_DIR`.
+//!
+//! Order: every file is read; CSS, JavaScript and source maps are scanned
+//! for references; the graph stage resolves them, names every file and
+//! writes the rewritten bytes; only then are the served bytes fingerprinted
+//! (ETag, SRI, blob name) and compressed. Nothing is hashed or compressed
+//! before its final bytes are known.
 //!
 //! Blobs are content-addressed: `blobs/<sha256>` holds identity bytes and
 //! `blobs/<sha256>.<codec tag>` the compressed bytes, where the tag names
@@ -14,8 +21,24 @@ use base64::Engine;
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::compress::{self, Codec};
-use crate::discover::Found;
+use crate::discover::{Found, Source};
+use crate::glob::GlobSet;
+use crate::graph::{self, Node};
+use crate::rewrite::{self, Reference, ScanOptions};
 use crate::{Error, content_type, naming, parallel};
+
+/// The settings the processing stages need.
+#[derive(Debug)]
+pub struct Settings {
+    /// The normalised URL prefix.
+    pub prefix: String,
+    /// Which references to look for.
+    pub scan: ScanOptions,
+    /// Files that keep their names.
+    pub keep_names: GlobSet,
+    /// Missing references that only warn.
+    pub allow_missing: GlobSet,
+}
 
 /// One asset, ready to emit.
 #[derive(Debug)]
@@ -31,6 +54,8 @@ pub struct ProcessedAsset {
     pub size: u64,
     /// Kept compressed variants, in preference order (br, gzip).
     pub variants: Vec<StoredVariant>,
+    /// How many references to other assets were rewritten in it.
+    pub references: usize,
 }
 
 impl ProcessedAsset {
@@ -55,9 +80,12 @@ pub struct Processed {
     pub blobs: BTreeSet<String>,
     pub cache_hits: usize,
     pub compressions: usize,
+    /// Missing references allowed by a pattern, one line each.
+    pub warnings: Vec<String>,
 }
 
 struct Fingerprint {
+    digest: [u8; 32],
     sha256: String,
     integrity: String,
     size: u64,
@@ -67,7 +95,7 @@ pub fn blob_dir(output: &Path) -> PathBuf {
     output.join("blobs")
 }
 
-pub fn process(found: &Found, output: &Path, prefix: &str) -> Result<Processed, Error> {
+pub fn process(found: &Found, output: &Path, settings: &Settings) -> Result<Processed, Error> {
     let blobs = blob_dir(output);
     fs::create_dir_all(&blobs).map_err(|source| Error::Write {
         path: blobs.clone(),
@@ -75,7 +103,42 @@ pub fn process(found: &Found, output: &Path, prefix: &str) -> Result<Processed, 
     })?;
 
     let sources: Vec<_> = found.sources.values().collect();
-    let prints = parallel::map(&sources, |source| fingerprint(&source.path, &blobs))?;
+    let loaded = parallel::map(&sources, |source| load(source, &blobs, settings.scan))?;
+
+    let nodes: Vec<Node<'_>> = sources
+        .iter()
+        .zip(&loaded)
+        .map(|(source, l)| Node {
+            logical: &source.logical,
+            path: &source.path,
+            digest: l.digest,
+            bytes: &l.bytes,
+            refs: &l.refs,
+            keep_name: settings.keep_names.is_match(&source.logical),
+        })
+        .collect();
+    let prefix_path = rewrite::url::prefix_path(&settings.prefix);
+    let linked = graph::link(&nodes, prefix_path, &settings.allow_missing)?;
+
+    // Fingerprint the served bytes of the files that were held back.
+    let pending: Vec<usize> = (0..loaded.len())
+        .filter(|&i| loaded[i].print.is_none())
+        .collect();
+    let late = parallel::map(&pending, |&i| {
+        let bytes = linked.rewritten[i].as_deref().unwrap_or(&loaded[i].bytes);
+        fingerprint(bytes, &blobs)
+    })?;
+    let mut late = pending.into_iter().zip(late).collect::<BTreeMap<_, _>>();
+    let prints: Vec<Fingerprint> = loaded
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| match l.print {
+            Some(print) => print,
+            None => late
+                .remove(&i)
+                .expect("every held-back file was fingerprinted"),
+        })
+        .collect();
 
     // Each distinct content is compressed once per codec, whatever its name.
     let mut jobs: BTreeSet<(String, Codec)> = BTreeSet::new();
@@ -118,14 +181,17 @@ pub fn process(found: &Found, output: &Path, prefix: &str) -> Result<Processed, 
         .iter()
         .map(|s| (s.logical.clone(), s.path.clone()))
         .collect();
-    for (source, print) in sources.iter().zip(prints) {
-        let hashed = naming::hashed_path(&source.logical, &print.sha256[..naming::NAME_HASH_LEN]);
-        if let Some(first) = claimed.insert(hashed.clone(), source.path.clone()) {
-            return Err(Error::DuplicatePath {
-                url_path: hashed,
-                first,
-                second: source.path.clone(),
-            });
+    for (i, (source, print)) in sources.iter().zip(prints).enumerate() {
+        let hashed = linked.hashed[i].clone();
+        // A kept name is its own logical path, already claimed.
+        if hashed != source.logical {
+            if let Some(first) = claimed.insert(hashed.clone(), source.path.clone()) {
+                return Err(Error::DuplicatePath {
+                    url_path: hashed,
+                    first,
+                    second: source.path.clone(),
+                });
+            }
         }
         used.insert(print.sha256.clone());
         let variants = Codec::ALL
@@ -133,8 +199,8 @@ pub fn process(found: &Found, output: &Path, prefix: &str) -> Result<Processed, 
             .filter_map(|codec| kept.get(&(print.sha256.clone(), *codec)).cloned())
             .collect();
         assets.push(ProcessedAsset {
-            url: naming::url(prefix, &hashed),
-            logical_url: naming::url(prefix, &source.logical),
+            url: naming::url(&settings.prefix, &hashed),
+            logical_url: naming::url(&settings.prefix, &source.logical),
             content_type: content_type::content_type(&source.logical),
             logical: source.logical.clone(),
             hashed,
@@ -142,6 +208,7 @@ pub fn process(found: &Found, output: &Path, prefix: &str) -> Result<Processed, 
             sha256: print.sha256,
             size: print.size,
             variants,
+            references: linked.rewrite_counts[i],
         });
     }
     Ok(Processed {
@@ -149,21 +216,58 @@ pub fn process(found: &Found, output: &Path, prefix: &str) -> Result<Processed, 
         blobs: used,
         cache_hits,
         compressions,
+        warnings: linked.warnings,
     })
 }
 
-fn fingerprint(path: &Path, blobs: &Path) -> Result<Fingerprint, Error> {
-    let bytes = fs::read(path).map_err(|source| Error::Unreadable {
-        path: path.to_path_buf(),
-        source,
+/// A file as read: its digest, and for a file with references, its bytes
+/// and references (fingerprinted once rewritten). Any other file is
+/// fingerprinted and stored at once, and its bytes dropped.
+struct Loaded {
+    digest: [u8; 32],
+    bytes: Vec<u8>,
+    refs: Vec<Reference>,
+    print: Option<Fingerprint>,
+}
+
+fn load(source: &Source, blobs: &Path, scan: ScanOptions) -> Result<Loaded, Error> {
+    let bytes = fs::read(&source.path).map_err(|err| Error::Unreadable {
+        path: source.path.clone(),
+        source: err,
     })?;
-    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let refs = if rewrite::is_scanned(&source.logical) {
+        rewrite::scan(&source.logical, &bytes, scan)
+    } else {
+        Vec::new()
+    };
+    if refs.is_empty() {
+        let print = fingerprint(&bytes, blobs)?;
+        return Ok(Loaded {
+            digest: print.digest,
+            bytes: Vec::new(),
+            refs,
+            print: Some(print),
+        });
+    }
+    Ok(Loaded {
+        digest: Sha256::digest(&bytes).into(),
+        bytes,
+        refs,
+        print: None,
+    })
+}
+
+/// Hashes the served bytes (ETag, SRI, blob name) and stores them.
+fn fingerprint(bytes: &[u8], blobs: &Path) -> Result<Fingerprint, Error> {
+    let digest: [u8; 32] = Sha256::digest(bytes).into();
+    let sha256 = hex::encode(digest);
     let integrity = format!(
         "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&bytes))
+        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
     );
-    write_blob(&blobs.join(&sha256), &bytes)?;
+    write_blob(&blobs.join(&sha256), bytes)?;
     Ok(Fingerprint {
+        digest,
         sha256,
         integrity,
         size: bytes.len() as u64,

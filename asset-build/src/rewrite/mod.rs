@@ -1,0 +1,301 @@
+//! Stage 2: find the references between assets, so that they can be
+//! rewritten to hashed names.
+//!
+//! Each scanner reads one kind of file and returns the [`Reference`]s in it,
+//! in byte order, each with the byte range of the URL as written and the
+//! URL after the file's own escapes are undone:
+//!
+//! | file | references | module |
+//! |---|---|---|
+//! | `.css` | `url(...)`, `@import "..."`, strings in `image-set(...)`, `/*# sourceMappingURL=... */` | [`css`] |
+//! | `.js`, `.mjs`, `.cjs` | the trailing `//# sourceMappingURL=...`; optionally `import`/`export ... from "./x.js"`, `import "./x.js"`, `import("./x.js")` | [`js`] |
+//! | `.map` | the `file` field of a source map | [`source_map`] |
+//!
+//! Which URLs are local and what they resolve to is decided in [`url`];
+//! the graph stage (`graph.rs`) hashes and writes the results. Scanners never
+//! fail: malformed input yields fewer references, never an error or a panic.
+
+pub mod css;
+pub mod js;
+pub mod source_map;
+pub mod url;
+
+use std::ops::Range;
+
+/// One reference found in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The bytes of the URL as written: inside the quotes or parentheses,
+    /// without surrounding whitespace.
+    pub span: Range<usize>,
+    /// The URL with the file's escapes undone.
+    pub url: String,
+    /// How a replacement must be written at `span`.
+    pub syntax: Syntax,
+    /// What kind of reference it is.
+    pub kind: Kind,
+}
+
+/// The syntax around a reference, which decides how a replacement is
+/// escaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// A CSS `url(...)` without quotes.
+    CssUnquoted,
+    /// A CSS string in these quotes.
+    CssString(u8),
+    /// A JavaScript string literal in these quotes.
+    JsString(u8),
+    /// A JSON string.
+    JsonString,
+    /// The URL of a `sourceMappingURL` comment: it ends at whitespace.
+    Comment,
+}
+
+/// What kind of reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// CSS `url(...)`, also inside `@import`, `@font-face` `src` and
+    /// `image-set()`.
+    CssUrl,
+    /// CSS `@import "..."`.
+    CssImport,
+    /// A string inside CSS `image-set()`.
+    CssImageSet,
+    /// `sourceMappingURL` in a CSS or JavaScript comment.
+    SourceMappingUrl,
+    /// The `file` field of a source map. It only names the generated file
+    /// and nothing loads it, so a `file` that names no asset is left as it
+    /// is, without an error.
+    SourceMapFile,
+    /// An ES module specifier (`import`/`export ... from`, `import()`).
+    /// Only relative specifiers (`./`, `../`) are references; bare ones
+    /// (`lodash`) name packages.
+    EsImport,
+}
+
+/// Which scanners run on which files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScanOptions {
+    /// Also find ES module specifiers in JavaScript.
+    pub js_imports: bool,
+}
+
+/// Whether a file is read for references at all; every other file is
+/// passed through as opaque bytes.
+pub fn is_scanned(logical: &str) -> bool {
+    matches!(
+        extension(logical).as_str(),
+        "css" | "js" | "mjs" | "cjs" | "map"
+    )
+}
+
+/// The references in a file, in byte order.
+pub fn scan(logical: &str, bytes: &[u8], options: ScanOptions) -> Vec<Reference> {
+    let mut refs = match extension(logical).as_str() {
+        "css" => css::scan(bytes),
+        "js" | "mjs" | "cjs" => {
+            let mut refs = if options.js_imports {
+                js::imports(bytes)
+            } else {
+                Vec::new()
+            };
+            refs.extend(js::source_mapping_url(bytes));
+            refs
+        }
+        "map" => source_map::file(bytes).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    refs.sort_by_key(|r| r.span.start);
+    refs
+}
+
+fn extension(logical: &str) -> String {
+    let file = logical.rsplit('/').next().unwrap_or(logical);
+    match file.rfind('.') {
+        Some(dot) if dot > 0 => file[dot + 1..].to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+/// The URL of a source-map comment body (what follows `//` or `/*`, without
+/// the closing `*/`): `# sourceMappingURL=<url>` (or the older `@` form),
+/// nothing but whitespace after the URL. Returns its range in `body`.
+pub(crate) fn source_map_comment(body: &[u8]) -> Option<Range<usize>> {
+    let rest = body
+        .strip_prefix(b"#")
+        .or_else(|| body.strip_prefix(b"@"))?;
+    let spaces = rest.iter().take_while(|b| is_space(**b)).count();
+    if spaces == 0 {
+        return None;
+    }
+    let key = b"sourceMappingURL=";
+    if !rest[spaces..].starts_with(key) {
+        return None;
+    }
+    let start = body.len() - rest.len() + spaces + key.len();
+    let len = body[start..].iter().take_while(|b| !is_space(**b)).count();
+    let end = start + len;
+    (len > 0 && body[end..].iter().all(|b| is_space(*b))).then_some(start..end)
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
+}
+
+/// Writes `text` (a URL that is already percent-encoded where it matters)
+/// so that it reads back as `text` in `syntax`.
+pub fn escape(syntax: Syntax, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let needs_escape = match syntax {
+            Syntax::CssUnquoted => {
+                matches!(c, '\\' | '"' | '\'' | '(' | ')')
+                    || c.is_ascii_whitespace()
+                    || is_nonprintable(c)
+            }
+            Syntax::CssString(q) => {
+                c == '\\' || c == q as char || matches!(c, '\n' | '\r' | '\x0c')
+            }
+            Syntax::JsString(q) => {
+                c == '\\' || c == q as char || matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+            }
+            Syntax::JsonString => c == '\\' || c == '"' || c.is_control(),
+            // A comment URL ends at whitespace, and `*/` would end a block
+            // comment: percent-encode those.
+            Syntax::Comment => c.is_whitespace() || c == '*',
+        };
+        if !needs_escape {
+            out.push(c);
+            continue;
+        }
+        match syntax {
+            // A hex escape and a space that ends it: unambiguous whatever
+            // follows.
+            Syntax::CssUnquoted | Syntax::CssString(_) => {
+                out.push_str(&format!("\\{:x} ", c as u32));
+            }
+            Syntax::JsString(_) | Syntax::JsonString => match c {
+                '\\' | '"' | '\'' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push_str(&format!("\\u{:04x}", c as u32)),
+            },
+            Syntax::Comment => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_nonprintable(c: char) -> bool {
+    matches!(c, '\0'..='\x08' | '\x0b' | '\x0e'..='\x1f' | '\x7f')
+}
+
+/// 1-based line numbers of byte offsets, for offsets given in ascending
+/// order.
+pub struct Lines<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    /// Starts at the beginning of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Lines {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of `offset`; offsets must not decrease between calls.
+    pub fn line_of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.bytes.len());
+        if offset < self.offset {
+            *self = Lines::new(self.bytes);
+        }
+        self.line += self.bytes[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_map_comments() {
+        let body = b"# sourceMappingURL=app.js.map";
+        assert_eq!(
+            source_map_comment(body).map(|r| &body[r]),
+            Some(&b"app.js.map"[..])
+        );
+        let body = b"@ sourceMappingURL=a.map  ";
+        assert_eq!(
+            source_map_comment(body).map(|r| &body[r]),
+            Some(&b"a.map"[..])
+        );
+        for bad in [
+            &b"# sourceMappingURL="[..],
+            b"#sourceMappingURL=a.map",
+            b" # sourceMappingURL=a.map",
+            b"# sourceMappingURL=a.map trailing",
+            b"# sourcemappingurl=a.map",
+            b"sourceMappingURL=a.map",
+        ] {
+            assert_eq!(
+                source_map_comment(bad),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn escaping_reads_back_in_each_syntax() {
+        assert_eq!(escape(Syntax::CssUnquoted, "a.png?#iefix"), "a.png?#iefix");
+        assert_eq!(escape(Syntax::CssUnquoted, "a(1) b"), "a\\28 1\\29 \\20 b");
+        assert_eq!(escape(Syntax::CssString(b'"'), "a\"b'c"), "a\\22 b'c");
+        assert_eq!(escape(Syntax::CssString(b'\''), "a\"b'c"), "a\"b\\27 c");
+        assert_eq!(escape(Syntax::JsString(b'\''), "a'b\\"), "a\\'b\\\\");
+        assert_eq!(escape(Syntax::JsonString, "a\"b\n"), "a\\\"b\\u000a");
+        assert_eq!(escape(Syntax::Comment, "a b*/"), "a%20b%2A/");
+    }
+
+    #[test]
+    fn line_numbers() {
+        let text = b"a\nb\n\nc";
+        let mut lines = Lines::new(text);
+        assert_eq!(lines.line_of(0), 1);
+        assert_eq!(lines.line_of(2), 2);
+        assert_eq!(lines.line_of(5), 4);
+        assert_eq!(lines.line_of(1), 1);
+        assert_eq!(lines.line_of(100), 4);
+    }
+
+    #[test]
+    fn dispatch_by_extension() {
+        assert!(is_scanned("a/b.CSS") && is_scanned("x.mjs") && is_scanned("x.js.map"));
+        assert!(!is_scanned("x.html") && !is_scanned("x.woff2") && !is_scanned("css"));
+        let js = b"import './b.js';\n//# sourceMappingURL=a.js.map\n";
+        assert_eq!(scan("a.js", js, ScanOptions::default()).len(), 1);
+        let refs = scan("a.js", js, ScanOptions { js_imports: true });
+        assert_eq!(
+            refs.iter().map(|r| r.url.as_str()).collect::<Vec<_>>(),
+            ["./b.js", "a.js.map"]
+        );
+        assert!(scan("a.txt", b"url(x.png)", ScanOptions::default()).is_empty());
+    }
+}
