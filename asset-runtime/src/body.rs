@@ -29,6 +29,11 @@ impl Body {
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_deref().unwrap_or_default()
     }
+
+    /// The bytes this body will yield, without a copy.
+    pub fn into_bytes(self) -> Bytes {
+        self.0.unwrap_or_default()
+    }
 }
 
 impl http_body::Body for Body {

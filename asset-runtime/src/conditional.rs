@@ -172,4 +172,52 @@ mod tests {
         ));
         assert!(!if_range_matches(&v("*"), r#""abc""#));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The characters allowed inside an entity tag (ASCII `etagc`).
+        const ETAGC: &str = "[!#-~]{0,12}";
+
+        proptest! {
+            #[test]
+            fn any_header_is_safe_and_strong_implies_weak(
+                bytes in proptest::collection::vec(any::<u8>(), 0..64),
+                opaque in ETAGC,
+            ) {
+                if let Ok(value) = HeaderValue::from_bytes(&bytes) {
+                    let etag = format!("\"{opaque}\"");
+                    let values = [value];
+                    let strong = strong_match(&values, &etag);
+                    prop_assert!(!strong || none_match(&values, &etag));
+                    if if_range_matches(&values[0], &etag) {
+                        prop_assert!(strong);
+                    }
+                }
+            }
+
+            #[test]
+            fn a_formatted_list_round_trips(
+                tags in proptest::collection::vec((any::<bool>(), ETAGC), 1..5),
+                probe in ETAGC,
+                separator in "[ \t]{0,2},[ \t]{0,2}",
+            ) {
+                let header = tags
+                    .iter()
+                    .map(|(weak, opaque)| format!("{}\"{opaque}\"", if *weak { "W/" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join(&separator);
+                let values = [HeaderValue::from_str(&header).unwrap()];
+                for (weak, opaque) in tags.iter().chain([&(false, probe)]) {
+                    let etag = format!("\"{opaque}\"");
+                    let listed = tags.iter().any(|(_, o)| o == opaque);
+                    let listed_strong = tags.iter().any(|(w, o)| !w && o == opaque);
+                    prop_assert_eq!(none_match(&values, &etag), listed, "{} in {}", etag, header);
+                    prop_assert_eq!(strong_match(&values, &etag), listed_strong, "{} in {}", etag, header);
+                    let _ = weak;
+                }
+            }
+        }
+    }
 }

@@ -78,3 +78,12 @@ pub fn asset_url(path: &str) -> Result<&'static str, UnknownAsset> {
 pub fn asset_integrity(path: &str) -> Result<&'static str, UnknownAsset> {
     installed_asset(path).map(|a| a.integrity)
 }
+
+/// Whether `value` can go into HTML text or a quoted attribute as it is:
+/// none of `&`, `<`, `>`, `"`, `'`. Hashed URLs are percent-encoded, so only
+/// an `&` in a file name or URL prefix makes one unsafe; integrity values
+/// are base64.
+#[cfg(any(feature = "minijinja", feature = "tera"))]
+pub(crate) fn html_safe(value: &str) -> bool {
+    !value.contains(['&', '<', '>', '"', '\''])
+}

@@ -21,9 +21,21 @@
 //!
 //! # Features
 //!
-//! - `tower` (and its alias `axum`): [`AssetService`] implements
-//!   `tower::Service`, so it nests into an axum 0.8 `Router`.
-//! - `askama`: the `asset_url` and `asset_integrity` filters in [`askama`](mod@crate::askama).
+//! None is on by default.
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `tower` (alias `axum`) | [`AssetService`] is a `tower::Service` (axum 0.8 `Router::nest_service`); [`Fallback`] answers asset paths and hands the rest to the app |
+//! | `hyper` | [`AssetService`] and [`Fallback`] are `hyper::service::Service`s (hyper 1 `serve_connection`) |
+//! | `actix-web` | [`AssetService`] is an actix-web 4 service factory ([`actix`](mod@crate::actix)) |
+//! | `zstd` | zstd variants (stored by `asset-build`'s `zstd` feature) are served; without it they are skipped |
+//! | `askama` | `asset_url` / `asset_integrity` filters ([`askama`](mod@crate::askama)) |
+//! | `minijinja` | `asset_url` / `asset_integrity` functions and filters ([`minijinja`](mod@crate::minijinja)) |
+//! | `tera` | `asset_url` / `asset_integrity` functions and filters ([`tera`](mod@crate::tera)) |
+//! | `maud` | `asset_url` / `asset_integrity` for `maud::html!` ([`maud`](mod@crate::maud)) |
+//!
+//! Every adapter answers through the same core, [`respond`]: for the same
+//! request, each gives the same status, headers and body.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -36,17 +48,39 @@ mod encoding;
 mod negotiate;
 mod range;
 mod respond;
+mod rolling;
 mod service;
 
+#[cfg(feature = "actix-web")]
+pub mod actix;
 #[cfg(feature = "askama")]
 pub mod askama;
+#[cfg(any(feature = "tower", feature = "hyper"))]
+mod fallback;
 mod global;
+#[cfg(feature = "hyper")]
+mod hyper;
+#[cfg(feature = "maud")]
+pub mod maud;
+#[cfg(feature = "minijinja")]
+pub mod minijinja;
+#[cfg(feature = "tera")]
+pub mod tera;
+#[cfg(feature = "tower")]
+mod tower;
+
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzz_hooks;
 
 pub use assets::{Asset, Assets, Lookup, Variant};
 pub use body::Body;
 pub use encoding::Encoding;
+#[cfg(any(feature = "tower", feature = "hyper"))]
+pub use fallback::{Fallback, FallbackBody, FallbackFuture};
 pub use global::{UnknownAsset, asset_integrity, asset_url, installed, installed_asset};
 pub use respond::{ServeOptions, not_found, respond, try_respond};
+pub use rolling::UnknownHash;
 pub use service::AssetService;
 
 /// The hashed URL of an asset, checked at compile time.

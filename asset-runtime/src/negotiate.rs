@@ -249,4 +249,70 @@ mod tests {
         assert_eq!(parse_q("0.+1"), None);
         assert_eq!(parse_q(""), None);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn stored() -> impl Strategy<Value = Vec<Encoding>> {
+            (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(br, zstd, gzip)| {
+                let mut stored = vec![Identity];
+                stored.extend(
+                    [(br, Brotli), (zstd, Zstd), (gzip, Gzip)]
+                        .into_iter()
+                        .filter_map(|(on, e)| on.then_some(e)),
+                );
+                stored
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn any_header_gives_a_stored_index(
+                values in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..40), 0..3),
+                stored in stored(),
+            ) {
+                let values: Vec<HeaderValue> = values
+                    .iter()
+                    .filter_map(|v| HeaderValue::from_bytes(v).ok())
+                    .collect();
+                prop_assert!(negotiate(&values, stored.iter().copied()) < stored.len());
+            }
+
+            #[test]
+            fn the_highest_q_value_wins_then_the_preferred_coding(
+                qs in proptest::collection::vec(0u16..=1000, 3),
+                stored in stored(),
+                spaces in "[ \t]{0,2}",
+                upper in any::<bool>(),
+            ) {
+                let codings = [Brotli, Zstd, Gzip];
+                let header = codings
+                    .iter()
+                    .zip(&qs)
+                    .map(|(e, q)| {
+                        let token = if upper { e.token().to_uppercase() } else { e.token().to_owned() };
+                        format!("{token}{spaces};{spaces}q={}.{:03}", q / 1000, q % 1000)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let got = pick(&header, &stored);
+                let q_of = |e: Encoding| codings.iter().position(|c| *c == e).map_or(1, |i| qs[i]);
+                let best = stored
+                    .iter()
+                    .copied()
+                    .filter(|e| q_of(*e) > 0)
+                    .max_by(|a, b| q_of(*a).cmp(&q_of(*b)).then(b.rank().cmp(&a.rank())))
+                    .unwrap_or(Identity);
+                prop_assert_eq!(got, best, "{}", header);
+            }
+
+            #[test]
+            fn q_values_round_trip(q in 0u16..=1000) {
+                let text = format!("{}.{:03}", q / 1000, q % 1000);
+                prop_assert_eq!(parse_q(&text), Some(q));
+                prop_assert_eq!(parse_q(&format!("{}", q as f32 / 1000.0)).is_some(), true);
+            }
+        }
+    }
 }

@@ -2,15 +2,33 @@
 //! framework adapter.
 //!
 //! The order of evaluation follows RFC 9110 §13.2.2:
-//! 1. the path: unknown -> 404 (preconditions are not evaluated);
+//! 1. the path: unknown -> 404 (preconditions are not evaluated, §13.2.1);
+//!    a known logical path with another release's hash -> [`UnknownHash`];
 //! 2. the method: not GET or HEAD -> 405 with `Allow: GET, HEAD`;
 //! 3. the variant: `Accept-Encoding` picks one ([`negotiate`](crate::negotiate));
 //!    a `Range` request that will be honoured picks the identity bytes;
-//! 4. `If-Match` that fails -> 412; (`If-Unmodified-Since` and
-//!    `If-Modified-Since` are ignored: assets carry no `Last-Modified`);
-//! 5. `If-None-Match` that matches (weak comparison) -> 304;
-//! 6. `Range` (GET only, after `If-Range`) -> 206 or 416;
-//! 7. otherwise 200.
+//! 4. `If-Match` that fails (strong comparison) -> 412;
+//! 5. `If-Unmodified-Since`: ignored, because the assets have no modification
+//!    date (§13.1.4: "A recipient MUST ignore the If-Unmodified-Since header
+//!    field if the resource does not have a modification date available");
+//!    embedding a build time would make builds irreproducible, and the
+//!    content hash is a better validator anyway;
+//! 6. `If-None-Match` that matches (weak comparison) -> 304;
+//! 7. `If-Modified-Since`: ignored, for the same reason (and in any case when
+//!    `If-None-Match` is present or the date does not parse, §13.1.3);
+//! 8. `Range` (GET only), after `If-Range` (strong comparison with the
+//!    identity ETag; a date never matches, there being no `Last-Modified`)
+//!    -> 206 or 416;
+//! 9. otherwise 200.
+//!
+//! 206 and 304 carry the `ETag`, `Cache-Control` and `Vary` of the 200 for
+//! the same variant. 404, 405, 412 and 416 carry no `Cache-Control`, like
+//! nginx: a cache must not keep an error for a year because the URL is a
+//! hashed one.
+//!
+//! Header values that are not valid UTF-8 or do not parse are treated as
+//! absent (`Accept-Encoding`, `Range`) or as matching nothing (`If-Match`,
+//! `If-None-Match`, `If-Range`); nothing panics.
 
 use std::borrow::Cow;
 
@@ -19,10 +37,25 @@ use http::{Method, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 
 use crate::range::{self, RangeRequest};
-use crate::{Asset, Assets, Body, Lookup, Variant, conditional, date, negotiate};
+use crate::{
+    Asset, Assets, Body, Encoding, Lookup, UnknownHash, Variant, conditional, date, negotiate,
+    rolling,
+};
+
+/// Every request header that [`respond`] reads. An adapter whose framework
+/// has its own header types converts these and no others.
+#[cfg(feature = "actix-web")]
+pub(crate) const REQUEST_HEADERS: [header::HeaderName; 5] = [
+    header::ACCEPT_ENCODING,
+    header::IF_MATCH,
+    header::IF_NONE_MATCH,
+    header::IF_RANGE,
+    header::RANGE,
+];
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NO_CACHE: &str = "no-cache";
+const NO_STORE: &str = "no-store";
 
 /// How the responses of an [`Assets`] table are shaped.
 #[derive(Clone, Debug)]
@@ -30,6 +63,7 @@ pub struct ServeOptions {
     serve_logical_paths: bool,
     immutable_cache_control: HeaderValue,
     logical_cache_control: HeaderValue,
+    unknown_hash: UnknownHash,
 }
 
 impl Default for ServeOptions {
@@ -38,6 +72,7 @@ impl Default for ServeOptions {
             serve_logical_paths: true,
             immutable_cache_control: HeaderValue::from_static(IMMUTABLE),
             logical_cache_control: HeaderValue::from_static(NO_CACHE),
+            unknown_hash: UnknownHash::NotFound,
         }
     }
 }
@@ -63,6 +98,21 @@ impl ServeOptions {
         self.logical_cache_control = value;
         self
     }
+
+    /// What to answer for a known logical path with a hash this binary does
+    /// not have (another release's, during a rolling deploy). Default:
+    /// [`UnknownHash::NotFound`]. Either way the answer carries
+    /// `Cache-Control: no-store`.
+    ///
+    /// ```
+    /// use asset_runtime::{ServeOptions, UnknownHash};
+    ///
+    /// let options = ServeOptions::default().unknown_hash(UnknownHash::ServeCurrent);
+    /// ```
+    pub fn unknown_hash(mut self, policy: UnknownHash) -> Self {
+        self.unknown_hash = policy;
+        self
+    }
 }
 
 /// Answers one request for an asset table.
@@ -72,6 +122,17 @@ impl ServeOptions {
 /// nested at `/static`, a request for `/static/css/app.css` passes
 /// `/css/app.css`. Unknown paths get a 404; use [`try_respond`] to hand them
 /// to other routes instead.
+///
+/// ```ignore
+/// asset_runtime::include_assets!();
+/// use asset_runtime::{ServeOptions, respond};
+/// use http::{HeaderMap, Method, StatusCode};
+///
+/// let options = ServeOptions::default();
+/// let response = respond(&ASSETS, &options, &Method::GET, "/css/app.css", &HeaderMap::new());
+/// assert_eq!(response.status(), StatusCode::OK);
+/// assert_eq!(response.headers()["cache-control"], "no-cache");
+/// ```
 pub fn respond(
     assets: &Assets,
     options: &ServeOptions,
@@ -82,7 +143,11 @@ pub fn respond(
     try_respond(assets, options, method, path, headers).unwrap_or_else(not_found)
 }
 
-/// Like [`respond`], but `None` for a path that names no asset.
+/// Like [`respond`], but `None` for a path that names no asset, so that the
+/// request can go to other routes.
+///
+/// A known logical path with another release's hash is not "no asset": it
+/// is answered by the [`UnknownHash`] policy.
 pub fn try_respond(
     assets: &Assets,
     options: &ServeOptions,
@@ -90,23 +155,45 @@ pub fn try_respond(
     path: &str,
     headers: &HeaderMap,
 ) -> Option<Response<Body>> {
-    let lookup = find(assets, path)?;
-    let (asset, cache_control) = match lookup {
-        Lookup::Hashed(asset) => (asset, &options.immutable_cache_control),
-        Lookup::Logical(_) if !options.serve_logical_paths => return None,
-        Lookup::Logical(asset) => (asset, &options.logical_cache_control),
+    let path = decode(path)?;
+    let (asset, cache_control) = match assets.lookup(&path) {
+        Some(Lookup::Hashed(asset)) => (asset, &options.immutable_cache_control),
+        Some(Lookup::Logical(_)) if !options.serve_logical_paths => return None,
+        Some(Lookup::Logical(asset)) => (asset, &options.logical_cache_control),
+        None => {
+            let asset = rolling::other_release(assets, &path)?;
+            return Some(match options.unknown_hash {
+                UnknownHash::NotFound => {
+                    let mut response = not_found();
+                    response
+                        .headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
+                    response
+                }
+                UnknownHash::ServeCurrent => {
+                    respond_asset(asset, &HeaderValue::from_static(NO_STORE), method, headers)
+                }
+            });
+        }
     };
     Some(respond_asset(asset, cache_control, method, headers))
 }
 
-fn find(assets: &Assets, path: &str) -> Option<Lookup> {
+/// The path relative to the table: without its leading `/`, percent-decoded.
+/// `None` if it does not decode to UTF-8 (no asset has such a name).
+fn decode(path: &str) -> Option<Cow<'_, str>> {
     let path = path.strip_prefix('/').unwrap_or(path);
-    let decoded: Cow<'_, str> = if path.contains('%') {
-        percent_decode_str(path).decode_utf8().ok()?
+    if path.contains('%') {
+        percent_decode_str(path).decode_utf8().ok()
     } else {
-        Cow::Borrowed(path)
-    };
-    assets.lookup(&decoded)
+        Some(Cow::Borrowed(path))
+    }
+}
+
+/// Whether this build serves variants in `encoding`: zstd only with the
+/// `zstd` feature.
+fn served(variant: &&Variant) -> bool {
+    variant.encoding != Encoding::Zstd || cfg!(feature = "zstd")
 }
 
 fn respond_asset(
@@ -135,14 +222,16 @@ fn respond_asset(
         }
         _ => RangeRequest::Full,
     };
+    let variants = || asset.variants.iter().filter(served);
     let variant = match range {
         RangeRequest::Full => {
-            let stored = asset.variants.iter().map(|v| v.encoding);
-            &asset.variants[negotiate::negotiate(&headers.get_all(header::ACCEPT_ENCODING), stored)]
+            let stored = variants().map(|v| v.encoding);
+            let index = negotiate::negotiate(&headers.get_all(header::ACCEPT_ENCODING), stored);
+            variants().nth(index).unwrap_or(identity)
         }
         _ => identity,
     };
-    let vary = asset.variants.len() > 1;
+    let vary = variants().count() > 1;
 
     if headers.contains_key(header::IF_MATCH)
         && !conditional::strong_match(headers.get_all(header::IF_MATCH), variant.etag)
@@ -176,7 +265,7 @@ fn respond_asset(
     let len = identity.bytes.len();
     match range {
         RangeRequest::Full => {
-            if variant.encoding != crate::Encoding::Identity {
+            if variant.encoding != Encoding::Identity {
                 h.insert(
                     header::CONTENT_ENCODING,
                     HeaderValue::from_static(variant.encoding.token()),
@@ -204,6 +293,7 @@ fn respond_asset(
         }
         RangeRequest::Unsatisfiable => {
             h.remove(header::ETAG);
+            h.remove(header::CACHE_CONTROL);
             h.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/plain; charset=utf-8"),

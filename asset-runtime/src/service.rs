@@ -1,21 +1,35 @@
-//! The tower `Service` (axum 0.8 `Router::nest_service`).
+//! [`AssetService`]: a table, its [`ServeOptions`], and where it is mounted.
+//! The framework adapters (`tower`, `hyper`, `actix-web` features) are thin
+//! layers over [`AssetService::try_respond`].
 
-use http::{Request, Response};
+use std::sync::Arc;
 
-use crate::{Assets, Body, ServeOptions, respond};
+use http::{HeaderMap, Method, Request, Response};
+
+use crate::{Assets, Body, ServeOptions, not_found, try_respond};
 
 /// Serves an [`Assets`] table. Cheap to clone.
 ///
-/// With the `tower` (or `axum`) feature it is a `tower::Service`:
+/// With the `tower` (or `axum`) feature it is a `tower::Service`, ready for
+/// axum's `nest_service`, which strips the mount path itself:
 ///
 /// ```ignore
 /// asset_runtime::include_assets!();
 /// let app = axum::Router::new().nest_service("/static", ASSETS.service());
 /// ```
+///
+/// With the `hyper` and `actix-web` features it is a hyper 1 service and an
+/// actix-web service factory; those see the whole request path, so tell the
+/// service where it is mounted with [`mount`](AssetService::mount):
+///
+/// ```ignore
+/// let service = ASSETS.service().mount("/static");
+/// ```
 #[derive(Clone, Debug)]
 pub struct AssetService {
     assets: &'static Assets,
     options: ServeOptions,
+    mount: Option<Arc<str>>,
 }
 
 impl Assets {
@@ -27,6 +41,7 @@ impl Assets {
         AssetService {
             assets: self,
             options: ServeOptions::default(),
+            mount: None,
         }
     }
 }
@@ -38,45 +53,103 @@ impl AssetService {
         self
     }
 
+    /// The path prefix that requests for the table carry, such as
+    /// `/static`, for frameworks that pass the whole request path: hyper,
+    /// actix-web and [`Fallback`](crate::Fallback). A request outside it names
+    /// no asset. A trailing `/` is ignored; `/` (the default) is the root.
+    /// axum's `nest_service` strips the prefix itself: there, leave it out.
+    ///
+    /// # Panics
+    ///
+    /// If `path` does not start with `/`.
+    pub fn mount(mut self, path: &str) -> Self {
+        assert!(
+            path.starts_with('/'),
+            "a mount path starts with `/`: `{path}`"
+        );
+        let path = path.trim_end_matches('/');
+        self.mount = (!path.is_empty()).then(|| Arc::from(path));
+        self
+    }
+
     /// The table this service answers for.
     pub fn assets(&self) -> &'static Assets {
         self.assets
     }
 
-    /// Answers one request (the same answer every adapter gives).
+    /// The options this service answers with.
+    pub fn options(&self) -> &ServeOptions {
+        &self.options
+    }
+
+    /// The mount path set with [`mount`](AssetService::mount), without a
+    /// trailing `/`; `""` for the root.
+    pub fn mount_path(&self) -> &str {
+        self.mount.as_deref().unwrap_or("")
+    }
+
+    /// Answers one request, or `None` when its path names no asset (the
+    /// answer every adapter gives).
+    pub fn try_respond(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Option<Response<Body>> {
+        let path = match &self.mount {
+            None => path,
+            Some(mount) => path
+                .strip_prefix(&**mount)
+                .filter(|rest| rest.starts_with('/'))?,
+        };
+        try_respond(self.assets, &self.options, method, path, headers)
+    }
+
+    /// Answers one request; 404 for a path that names no asset.
     pub fn respond<B>(&self, request: &Request<B>) -> Response<Body> {
-        respond(
-            self.assets,
-            &self.options,
-            request.method(),
-            request.uri().path(),
-            request.headers(),
-        )
+        self.try_respond(request.method(), request.uri().path(), request.headers())
+            .unwrap_or_else(not_found)
+    }
+
+    /// A service that answers the requests whose path names an asset and
+    /// hands every other request to `inner`, the app's own routes. See
+    /// [`Fallback`](crate::Fallback).
+    #[cfg(any(feature = "tower", feature = "hyper"))]
+    pub fn fallback<S>(self, inner: S) -> crate::Fallback<S> {
+        crate::Fallback::new(self, inner)
     }
 }
 
-#[cfg(feature = "tower")]
-mod tower_impl {
-    use std::convert::Infallible;
-    use std::future::{Ready, ready};
-    use std::task::{Context, Poll};
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    use http::{Request, Response};
+    // An empty table is enough to check the mount rules: nothing is found,
+    // and whatever is outside the mount never reaches the table.
+    static MAP: phf::Map<&'static str, crate::assets::Entry> = phf::Map::new();
+    static EMPTY: Assets = Assets::__new(&MAP, &[], "/static/");
 
-    use super::AssetService;
-    use crate::Body;
+    #[test]
+    fn mount_paths_are_normalised() {
+        let service = EMPTY.service();
+        assert_eq!(service.mount_path(), "");
+        assert_eq!(service.clone().mount("/static/").mount_path(), "/static");
+        assert_eq!(service.clone().mount("/").mount_path(), "");
+        assert_eq!(service.mount("/a/b").mount_path(), "/a/b");
+    }
 
-    impl<B> tower_service::Service<Request<B>> for AssetService {
-        type Response = Response<Body>;
-        type Error = Infallible;
-        type Future = Ready<Result<Response<Body>, Infallible>>;
+    #[test]
+    #[should_panic(expected = "starts with `/`")]
+    fn a_mount_path_is_absolute() {
+        let _ = EMPTY.service().mount("static");
+    }
 
-        fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-            Poll::Ready(Ok(()))
-        }
-
-        fn call(&mut self, request: Request<B>) -> Self::Future {
-            ready(Ok(AssetService::respond(self, &request)))
-        }
+    #[test]
+    fn unknown_paths_are_404() {
+        let service = EMPTY.service().mount("/static");
+        let request = Request::get("/static/app.css").body(()).unwrap();
+        assert_eq!(service.respond(&request).status(), 404);
+        let outside = Request::get("/staticx/app.css").body(()).unwrap();
+        assert_eq!(service.respond(&outside).status(), 404);
     }
 }

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub mod fixture;
+pub mod servers;
 
 asset_runtime::include_assets!(pub static ASSETS);
 
@@ -52,6 +53,12 @@ pub fn decode(encoding: Option<&str>, body: &[u8]) -> Vec<u8> {
             flate2::read::GzDecoder::new(body)
                 .read_to_end(&mut out)
                 .unwrap();
+        }
+        Some("zstd") => {
+            // RFC 9659: a decoder needs no window larger than 8 MiB.
+            let mut decoder = zstd::stream::read::Decoder::new(body).unwrap();
+            decoder.window_log_max(23).unwrap();
+            decoder.read_to_end(&mut out).unwrap();
         }
         Some(other) => panic!("unexpected Content-Encoding {other}"),
     }

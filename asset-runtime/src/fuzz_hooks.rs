@@ -1,0 +1,42 @@
+//! The internal parsers, for the fuzz targets in `fuzz/`. Compiled only
+//! with `--cfg fuzzing` (which `cargo fuzz` sets); not a public API.
+
+use http::HeaderValue;
+
+use crate::Encoding;
+use crate::range::RangeRequest;
+
+/// `Accept-Encoding` negotiation: an index into `stored`.
+pub fn negotiate(values: &[HeaderValue], stored: &[Encoding]) -> usize {
+    crate::negotiate::negotiate(values, stored.iter().copied())
+}
+
+/// `Range`: `None` to send everything, `Some(None)` for 416,
+/// `Some(Some((start, end)))` for bytes `start..=end`.
+pub fn range(value: &HeaderValue, len: u64) -> Option<Option<(u64, u64)>> {
+    match crate::range::parse(value, len) {
+        RangeRequest::Full => None,
+        RangeRequest::Unsatisfiable => Some(None),
+        RangeRequest::Partial { start, end } => Some(Some((start, end))),
+    }
+}
+
+/// `If-None-Match` (weak comparison).
+pub fn none_match(values: &[HeaderValue], etag: &str) -> bool {
+    crate::conditional::none_match(values, etag)
+}
+
+/// `If-Match` (strong comparison).
+pub fn strong_match(values: &[HeaderValue], etag: &str) -> bool {
+    crate::conditional::strong_match(values, etag)
+}
+
+/// `If-Range` (strong comparison, one tag).
+pub fn if_range(value: &HeaderValue, etag: &str) -> bool {
+    crate::conditional::if_range_matches(value, etag)
+}
+
+/// A hashed name split into its logical path and hash.
+pub fn split_hashed(path: &str) -> Option<(String, &str)> {
+    crate::rolling::split_hashed(path)
+}

@@ -1,0 +1,80 @@
+//! `tower::Service` for [`AssetService`] and [`Fallback`] (features `tower`,
+//! `axum`).
+//!
+//! axum 0.8, nested (the router strips `/static` before the service sees
+//! the path):
+//!
+//! ```ignore
+//! asset_runtime::include_assets!();
+//! let app = axum::Router::new()
+//!     .route("/", axum::routing::get(index))
+//!     .nest_service("/static", ASSETS.service());
+//! ```
+//!
+//! or as a layer in front of the app's routes, handing them every request
+//! whose path names no asset (the service is a `tower::Layer` that wraps
+//! what it is given in a [`Fallback`]):
+//!
+//! ```ignore
+//! let app = axum::Router::new()
+//!     .route("/", axum::routing::get(index))
+//!     .layer(ASSETS.service().mount("/static"));
+//! axum::serve(listener, app).await?;
+//! ```
+//!
+//! `Router::layer` also wraps the router's fallback, so asset paths that no
+//! route matches are answered too. For any other tower stack,
+//! `ASSETS.service().mount("/static").fallback(inner)` is the same service.
+
+use std::convert::Infallible;
+use std::future::{Ready, ready};
+use std::task::{Context, Poll};
+
+use http::{Request, Response};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::fallback::FallbackFuture;
+use crate::{AssetService, Body, Fallback, FallbackBody};
+
+impl<B> Service<Request<B>> for AssetService {
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Ready<Result<Response<Body>, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        ready(Ok(self.respond(&request)))
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Fallback<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    type Response = Response<FallbackBody<ResBody>>;
+    type Error = S::Error;
+    type Future = FallbackFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner_mut().poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        match self.answer(&request) {
+            Some(response) => FallbackFuture::asset(response),
+            None => FallbackFuture::inner(self.inner_mut().call(request)),
+        }
+    }
+}
+
+impl<S> Layer<S> for AssetService {
+    type Service = Fallback<S>;
+
+    fn layer(&self, inner: S) -> Fallback<S> {
+        self.clone().fallback(inner)
+    }
+}
