@@ -10,7 +10,9 @@ use http_body::{Frame, SizeHint};
 /// A response body holding at most one chunk of bytes.
 ///
 /// Asset bodies are `Bytes::from_static` views of the embedded data: building
-/// one neither allocates nor copies.
+/// one neither allocates nor copies. An app can use the same type for its own
+/// responses (`Body::from(String)`), so that a hyper service and the assets
+/// share one body type.
 #[derive(Debug, Default, Clone)]
 pub struct Body(Option<Bytes>);
 
@@ -33,6 +35,24 @@ impl Body {
     /// The bytes this body will yield, without a copy.
     pub fn into_bytes(self) -> Bytes {
         self.0.unwrap_or_default()
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        Body(Some(bytes))
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Body(Some(Bytes::from(text)))
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Body(Some(Bytes::from(bytes)))
     }
 }
 
