@@ -1,0 +1,79 @@
+//! Every request-header parser of the HTTP core on arbitrary bytes: none
+//! panics, and each result keeps its promises.
+
+#![no_main]
+
+use arbitrary::Arbitrary;
+use asset_runtime::Encoding;
+use asset_runtime::fuzz_hooks as hooks;
+use http::HeaderValue;
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Arbitrary, Debug)]
+struct Input<'a> {
+    values: Vec<&'a [u8]>,
+    len: u64,
+    etag: &'a str,
+    stored: Vec<u8>,
+    path: &'a str,
+}
+
+const CODINGS: [Encoding; 3] = [Encoding::Brotli, Encoding::Zstd, Encoding::Gzip];
+
+/// The naming rule of `asset_build::hashed_path`.
+fn hashed_path(logical: &str, hash: &str) -> String {
+    let (dir, file) = match logical.rfind('/') {
+        Some(i) => logical.split_at(i + 1),
+        None => ("", logical),
+    };
+    match file.rfind('.') {
+        Some(dot) if dot > 0 => format!("{dir}{}.{hash}{}", &file[..dot], &file[dot..]),
+        _ => format!("{dir}{file}.{hash}"),
+    }
+}
+
+fuzz_target!(|input: Input<'_>| {
+    let values: Vec<HeaderValue> = input
+        .values
+        .iter()
+        .filter_map(|v| HeaderValue::from_bytes(v).ok())
+        .collect();
+
+    // Negotiation returns an index of a stored variant.
+    let mut stored = vec![Encoding::Identity];
+    stored.extend(
+        input
+            .stored
+            .iter()
+            .take(3)
+            .map(|b| CODINGS[usize::from(*b) % 3]),
+    );
+    let index = hooks::negotiate(&values, &stored);
+    assert!(index < stored.len());
+
+    // Entity tags: a strong match is also a weak one; If-Range is stricter.
+    let etag = format!("\"{}\"", input.etag);
+    let strong = hooks::strong_match(&values, &etag);
+    let weak = hooks::none_match(&values, &etag);
+    assert!(
+        !strong || weak,
+        "strong match without weak match: {values:?}"
+    );
+    for value in &values {
+        if hooks::if_range(value, &etag) {
+            assert!(hooks::strong_match(std::slice::from_ref(value), &etag));
+        }
+
+        // A range lies inside the representation.
+        match hooks::range(value, input.len) {
+            Some(Some((start, end))) => assert!(start <= end && end < input.len),
+            Some(None) | None => {}
+        }
+    }
+
+    // A hashed name splits into a logical path that names it again.
+    if let Some((logical, hash)) = hooks::split_hashed(input.path) {
+        assert_eq!(hash.len(), 16);
+        assert_eq!(hashed_path(&logical, hash), input.path);
+    }
+});
