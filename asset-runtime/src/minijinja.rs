@@ -2,7 +2,6 @@
 //! (feature `minijinja`).
 //!
 //! ```
-//! # #[cfg(any())] asset_runtime::include_assets!();
 //! let mut env = minijinja::Environment::new();
 //! asset_runtime::minijinja::register(&mut env);
 //! env.add_template(
