@@ -40,18 +40,33 @@ impl Fixture {
         let source = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures")
             .join(template);
+        let fixture = Fixture::copy_of(&source, name, &source.join("Cargo.toml.in"));
+        std::fs::remove_file(fixture.dir.join("Cargo.toml.in")).unwrap();
+        fixture
+    }
+
+    /// A copy of the demo app (`examples/demo`), built as a user's crate
+    /// of its own.
+    pub fn demo(name: &str) -> Fixture {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.Cargo.toml.in");
+        Fixture::copy_of(&workspace().join("examples/demo"), name, &manifest)
+    }
+
+    /// Copies `source` for the test `name`, as package `fixture-<name>`,
+    /// with a manifest made from `manifest` (`@NAME@` and `@ROOT@`
+    /// replaced), which takes the place of any `Cargo.toml` in `source`.
+    fn copy_of(source: &Path, name: &str, manifest: &Path) -> Fixture {
         let dir = workspace().join("target").join("fixture-work").join(name);
         if dir.exists() {
             std::fs::remove_dir_all(&dir).unwrap();
         }
-        copy_dir(&source, &dir);
+        copy_dir(source, &dir);
         let package = format!("fixture-{name}");
-        let manifest = std::fs::read_to_string(dir.join("Cargo.toml.in"))
+        let manifest = std::fs::read_to_string(manifest)
             .unwrap()
             .replace("@NAME@", &package)
             .replace("@ROOT@", workspace().to_str().unwrap());
         std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-        std::fs::remove_file(dir.join("Cargo.toml.in")).unwrap();
         // Resolve to the versions the workspace already uses.
         std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         Fixture { dir, package }
@@ -67,6 +82,14 @@ impl Fixture {
         let path = self.path(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Replaces `from` with `to` in a file inside the copy; panics if
+    /// `from` is not there.
+    pub fn replace(&self, relative: &str, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.path(relative)).unwrap();
+        assert!(text.contains(from), "{relative} has no {from:?}");
+        self.write(relative, text.replace(from, to));
     }
 
     /// Removes a file inside the copy.
@@ -112,11 +135,24 @@ pub struct Running {
 }
 
 impl Running {
+    /// `127.0.0.1:PORT`
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+}
+
+impl Running {
     /// Starts the binary on a free loopback port and waits (at most 30 s)
     /// for it to say where it listens.
     pub fn start(binary: &Path) -> Running {
+        Running::start_at(binary, "127.0.0.1:0")
+    }
+
+    /// Starts the binary listening on `addr` (its `ADDR`), and waits (at
+    /// most 30 s) for the first line it prints, which names its URL.
+    pub fn start_at(binary: &Path, addr: &str) -> Running {
         let mut child = Command::new(binary)
-            .env("ADDR", "127.0.0.1:0")
+            .env("ADDR", addr)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
@@ -130,10 +166,14 @@ impl Running {
         let line = rx
             .recv_timeout(Duration::from_secs(30))
             .expect("the server announces its address");
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .expect("`listening on <url>`")
+        let start = line
+            .find("http://")
+            .unwrap_or_else(|| panic!("no URL in the first line: {line:?}"));
+        let base = line[start..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('/')
             .to_owned();
         Running { child, base }
     }

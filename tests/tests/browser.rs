@@ -1,0 +1,93 @@
+//! The demo in headless Chromium, as a visitor meets it: the page renders
+//! with its stylesheet, web font and script; integrity attributes hold; a
+//! second visit takes every hashed asset from the browser's cache; a logical
+//! URL revalidates with 304; a new release on the same address shows at
+//! once under a new stylesheet URL.
+//!
+//! Needs Chromium, Node and the driver's npm packages: `bash tests/setup.sh`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use asset_tests::fixture::{Fixture, Running, workspace};
+
+const COLOUR_1: &str = "rgb(47, 111, 237)";
+const COLOUR_2: &str = "rgb(194, 24, 91)";
+
+#[test]
+fn demo_in_a_real_browser() {
+    let driver_dir = workspace().join("tests/browser");
+    assert!(
+        driver_dir.join("node_modules/playwright-core").is_dir() && Path::new(&chromium()).exists(),
+        "the browser test needs Chromium and the driver's npm packages: run `bash tests/setup.sh`"
+    );
+
+    let release_1 = Fixture::demo("browser-release-1");
+    let release_2 = Fixture::demo("browser-release-2");
+    release_2.replace("static/css/app.css", "--accent: #2f6fed;", "--accent: #c2185b;");
+    let binary_1 = release_1.build_ok();
+    let binary_2 = release_2.build_ok();
+
+    let server = Running::start(&binary_1);
+    let addr = server.addr().to_owned();
+    let screenshot = workspace().join("docs/demo.png");
+    std::fs::create_dir_all(screenshot.parent().unwrap()).unwrap();
+
+    let mut node = Command::new("node")
+        .arg(driver_dir.join("drive.mjs"))
+        .arg(&server.base)
+        .arg(COLOUR_1)
+        .arg(COLOUR_2)
+        .arg(&screenshot)
+        .env("CHROMIUM", chromium())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let stdout = BufReader::new(node.stdout.take().unwrap());
+    let mut stdin = node.stdin.take();
+
+    let mut server = Some(server);
+    let mut events = Vec::new();
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        let event: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("driver said {line:?}"));
+        let name = event["event"].as_str().unwrap_or_default().to_owned();
+        if name == "switch" {
+            // Deploy release 2 on the same address (same origin, same
+            // browser cache).
+            drop(server.take());
+            server = Some(start_when_free(&binary_2, &addr));
+            // The go-ahead, then end of input.
+            writeln!(stdin.take().unwrap(), "go").unwrap();
+        }
+        events.push(event);
+    }
+    let status = node.wait().unwrap();
+    assert!(status.success(), "the browser checks failed (see stderr); events: {events:#?}");
+
+    let names: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    assert_eq!(names, ["first", "second", "logical", "switch", "new-release", "done"]);
+    let second = &events[1]["fromCache"];
+    assert!(second.as_array().is_some_and(|a| !a.is_empty()), "{second}");
+    assert_ne!(events[0]["stylesheet"], events[4]["stylesheet"]);
+    let png = std::fs::read(&screenshot).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a real screenshot");
+}
+
+fn chromium() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
+}
+
+/// Starts `binary` on `addr`, retrying for a few seconds while the old
+/// server's socket is released.
+fn start_when_free(binary: &Path, addr: &str) -> Running {
+    for _ in 0..50 {
+        if std::net::TcpListener::bind(addr).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Running::start_at(binary, addr)
+}
