@@ -25,7 +25,11 @@ fn demo_in_a_real_browser() {
 
     let release_1 = Fixture::demo("browser-release-1");
     let release_2 = Fixture::demo("browser-release-2");
-    release_2.replace("static/css/app.css", "--accent: #2f6fed;", "--accent: #c2185b;");
+    release_2.replace(
+        "static/css/app.css",
+        "--accent: #2f6fed;",
+        "--accent: #c2185b;",
+    );
     let binary_1 = release_1.build_ok();
     let binary_2 = release_2.build_ok();
 
@@ -52,7 +56,8 @@ fn demo_in_a_real_browser() {
     let mut events = Vec::new();
     for line in stdout.lines() {
         let line = line.unwrap();
-        let event: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("driver said {line:?}"));
+        let event: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|_| panic!("driver said {line:?}"));
         let name = event["event"].as_str().unwrap_or_default().to_owned();
         if name == "switch" {
             // Deploy release 2 on the same address (same origin, same
@@ -65,15 +70,31 @@ fn demo_in_a_real_browser() {
         events.push(event);
     }
     let status = node.wait().unwrap();
-    assert!(status.success(), "the browser checks failed (see stderr); events: {events:#?}");
+    assert!(
+        status.success(),
+        "the browser checks failed (see stderr); events: {events:#?}"
+    );
 
     let names: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
-    assert_eq!(names, ["first", "second", "logical", "switch", "new-release", "done"]);
+    assert_eq!(
+        names,
+        [
+            "first",
+            "second",
+            "logical",
+            "switch",
+            "new-release",
+            "done"
+        ]
+    );
     let second = &events[1]["fromCache"];
     assert!(second.as_array().is_some_and(|a| !a.is_empty()), "{second}");
     assert_ne!(events[0]["stylesheet"], events[4]["stylesheet"]);
     let png = std::fs::read(&screenshot).unwrap();
-    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a real screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "a real screenshot"
+    );
 }
 
 fn chromium() -> String {
