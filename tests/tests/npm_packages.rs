@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `bootstrap` 5.3.3 `dist/` | `/*# sourceMappingURL */` and `//# sourceMappingURL` with `.map` files (cycles through `file`), SVG `data:` URIs |
 //! | `font-awesome` 4.7.0 `css/`, `fonts/` | `@font-face` `src` lists in single quotes, `?v=4.7.0`, `?#iefix&v=4.7.0`, `#fontawesomeregular`, a source map |
-//! | `katex` 0.16.11 `dist/` | 60 unquoted font `url()`s, ES modules importing `../katex.mjs` |
+//! | `katex` 0.16.11 `dist/` | 120 unquoted font `url()`s in two stylesheets, ES modules importing `../katex.mjs` (with `rewrite_js_imports`) |
 //! | `leaflet` 1.9.4 `dist/` | unquoted image `url()`s, `url(#default#VML)`, a map whose `file` names no file |
 //!
 //! The served files are checked with a scanner of their own, simpler than
