@@ -1,4 +1,4 @@
-//! askama 0.16 filters: `asset_url` and `asset_integrity`.
+//! askama 0.16 filters: `asset_url`, `asset_integrity` and `asset_crossorigin`.
 //!
 //! They look logical paths up in the table installed with
 //! [`Assets::install`](crate::Assets::install) (which
@@ -35,4 +35,14 @@ pub fn asset_integrity(
     _env: &dyn askama::Values,
 ) -> askama::Result<&'static str> {
     crate::asset_integrity(&path.to_string()).map_err(to_askama)
+}
+
+/// The `crossorigin` value for a logical path's tag: `anonymous` when the
+/// URLs point at another origin (a CDN prefix), else empty.
+#[askama::filter_fn]
+pub fn asset_crossorigin(
+    path: impl Display,
+    _env: &dyn askama::Values,
+) -> askama::Result<&'static str> {
+    crate::asset_crossorigin(&path.to_string()).map_err(to_askama)
 }

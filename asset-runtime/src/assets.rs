@@ -1,5 +1,7 @@
 //! The table that `asset-build` generates: assets, their variants, lookup.
 
+use std::sync::OnceLock;
+
 use crate::Encoding;
 
 /// One stored encoding of an asset.
@@ -83,7 +85,45 @@ pub struct Assets {
     map: &'static phf::Map<&'static str, Entry>,
     list: &'static [&'static Asset],
     url_prefix: &'static str,
+    prefix_override: OnceLock<PrefixOverride>,
 }
+
+/// URLs rebuilt once, at startup, under another prefix.
+#[derive(Debug)]
+struct PrefixOverride {
+    prefix: &'static str,
+    /// Aligned with `Assets::list`.
+    urls: Vec<&'static str>,
+}
+
+/// Why [`Assets::set_url_prefix`] refused a prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlPrefixError {
+    /// Not `/...`, `http://...` or `https://...`, or it holds a space, a
+    /// quote, `<`, `>`, `?`, `#`, `\\` or a control character.
+    Invalid(String),
+    /// A prefix was already set; it can be set once, at startup.
+    AlreadySet(String),
+}
+
+impl std::fmt::Display for UrlPrefixError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlPrefixError::Invalid(p) => write!(
+                f,
+                "invalid asset URL prefix `{p}`: it must start with `/`, `http://` or `https://` and contain no spaces, quotes, `<`, `>`, `?`, `#` or backslashes"
+            ),
+            UrlPrefixError::AlreadySet(p) => {
+                write!(
+                    f,
+                    "the asset URL prefix was already set to `{p}`; it can be set once, at startup"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for UrlPrefixError {}
 
 impl Assets {
     #[doc(hidden)]
@@ -96,6 +136,45 @@ impl Assets {
             map,
             list,
             url_prefix,
+            prefix_override: OnceLock::new(),
+        }
+    }
+
+    /// Serves URLs under another prefix from now on, without a rebuild:
+    /// typically a CDN origin read from the environment at startup.
+    ///
+    /// [`Assets::url`], [`Assets::url_prefix`] and the template helpers
+    /// follow it; `asset!` and [`Asset::url`] keep the build-time prefix
+    /// (they are compile-time constants). It can be set once; the URLs are
+    /// built then, so lookups stay allocation-free.
+    ///
+    /// ```ignore
+    /// asset_runtime::include_assets!();
+    /// if let Ok(cdn) = std::env::var("ASSET_URL_PREFIX") {
+    ///     ASSETS.set_url_prefix(&cdn)?; // "https://cdn.example.com/static/"
+    /// }
+    /// ```
+    pub fn set_url_prefix(&'static self, prefix: &str) -> Result<(), UrlPrefixError> {
+        let prefix =
+            normalize_prefix(prefix).ok_or_else(|| UrlPrefixError::Invalid(prefix.to_owned()))?;
+        let mut fresh = false;
+        let current = self.prefix_override.get_or_init(|| {
+            fresh = true;
+            let prefix: &'static str = Box::leak(prefix.clone().into_boxed_str());
+            let urls = self
+                .list
+                .iter()
+                .map(|a| {
+                    let path = a.url.strip_prefix(self.url_prefix).unwrap_or(a.hashed_path);
+                    &*Box::leak(format!("{prefix}{path}").into_boxed_str())
+                })
+                .collect();
+            PrefixOverride { prefix, urls }
+        });
+        if fresh || current.prefix == prefix {
+            Ok(())
+        } else {
+            Err(UrlPrefixError::AlreadySet(current.prefix.to_owned()))
         }
     }
 
@@ -120,7 +199,26 @@ impl Assets {
     /// The hashed URL of a logical path: `url("css/app.css")` is
     /// `Some("/static/css/app.3f2a1b9c4d5e6f70.css")`.
     pub fn url(&self, logical_path: &str) -> Option<&'static str> {
-        self.get(logical_path).map(|a| a.url)
+        let asset = self.get(logical_path)?;
+        match self.prefix_override.get() {
+            None => Some(asset.url),
+            Some(o) => {
+                let index = self
+                    .list
+                    .binary_search_by(|a| a.logical_path.cmp(logical_path))
+                    .ok()?;
+                Some(o.urls[index])
+            }
+        }
+    }
+
+    /// Whether the URLs point at another origin (an `http://` or `https://`
+    /// prefix, such as a CDN), so that `<link>` and `<script>` tags with an
+    /// `integrity` attribute need `crossorigin="anonymous"` and the
+    /// responses need `Access-Control-Allow-Origin`.
+    pub fn is_cross_origin(&self) -> bool {
+        let prefix = self.url_prefix();
+        prefix.starts_with("http://") || prefix.starts_with("https://")
     }
 
     /// The Subresource Integrity value (`sha384-...`) of a logical path.
@@ -143,8 +241,17 @@ impl Assets {
         self.list.is_empty()
     }
 
-    /// The URL prefix the URLs were built with, such as `/static/`.
+    /// The URL prefix of [`Assets::url`]: the one set with
+    /// [`Assets::set_url_prefix`], else the build-time one, such as
+    /// `/static/`.
     pub fn url_prefix(&self) -> &'static str {
+        self.prefix_override
+            .get()
+            .map_or(self.url_prefix, |o| o.prefix)
+    }
+
+    /// The URL prefix the table was built with.
+    pub fn build_url_prefix(&self) -> &'static str {
         self.url_prefix
     }
 }
@@ -155,5 +262,50 @@ impl IntoIterator for &Assets {
 
     fn into_iter(self) -> Self::IntoIter {
         self.list.iter().copied()
+    }
+}
+
+/// Checks and normalises a URL prefix the way `asset-build` does: it starts
+/// with `/`, `http://` or `https://` (not `//`), holds only visible ASCII
+/// without quotes, `<`, `>`, `?`, `#`, `\\` or a backtick, and ends with `/`.
+fn normalize_prefix(prefix: &str) -> Option<String> {
+    let ok_start =
+        prefix.starts_with('/') || prefix.starts_with("http://") || prefix.starts_with("https://");
+    let ok_chars = prefix
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !b"\"'<>?#\\`".contains(&b));
+    if !ok_start || !ok_chars || prefix.starts_with("//") {
+        return None;
+    }
+    Some(if prefix.ends_with('/') {
+        prefix.to_owned()
+    } else {
+        format!("{prefix}/")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_prefix;
+
+    #[test]
+    fn prefixes_follow_the_build_rules() {
+        assert_eq!(normalize_prefix("/assets").as_deref(), Some("/assets/"));
+        assert_eq!(
+            normalize_prefix("https://cdn.example.com/static").as_deref(),
+            Some("https://cdn.example.com/static/")
+        );
+        for bad in [
+            "",
+            "static/",
+            "//cdn.example.com/",
+            "/a b/",
+            "/a\"b/",
+            "/a?b/",
+            "ftp://x/",
+            "/a\\b/",
+        ] {
+            assert_eq!(normalize_prefix(bad), None, "{bad}");
+        }
     }
 }

@@ -70,7 +70,28 @@ pub fn installed_asset(path: &str) -> Result<&'static crate::Asset, UnknownAsset
 /// let href = asset_runtime::asset_url("css/app.css")?; // "/static/css/app.3f2a1b9c4d5e6f70.css"
 /// ```
 pub fn asset_url(path: &str) -> Result<&'static str, UnknownAsset> {
-    installed_asset(path).map(|a| a.url)
+    let assets = installed().ok_or_else(|| UnknownAsset::NotInstalled(path.to_owned()))?;
+    assets
+        .url(path)
+        .ok_or_else(|| UnknownAsset::Path(path.to_owned()))
+}
+
+/// The `crossorigin` attribute value for a logical path's tag:
+/// `"anonymous"` when the installed table's URLs point at another origin (a
+/// CDN prefix), where a tag with `integrity` must make a CORS request, and
+/// `""` otherwise. (In HTML `crossorigin=""` also means anonymous, so
+/// `crossorigin="{{ ... }}"` is right either way; the helper keeps the
+/// attribute honest about why it is there.)
+pub fn asset_crossorigin(path: &str) -> Result<&'static str, UnknownAsset> {
+    let assets = installed().ok_or_else(|| UnknownAsset::NotInstalled(path.to_owned()))?;
+    assets
+        .get(path)
+        .ok_or_else(|| UnknownAsset::Path(path.to_owned()))?;
+    Ok(if assets.is_cross_origin() {
+        "anonymous"
+    } else {
+        ""
+    })
 }
 
 /// The Subresource Integrity value (`sha384-...`) of a logical path in the

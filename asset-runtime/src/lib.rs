@@ -10,7 +10,9 @@
 //! fn main() {
 //!     asset_build::Pipeline::new("static").run();
 //! }
+//! ```
 //!
+//! ```ignore
 //! // src/main.rs
 //! asset_runtime::include_assets!(); // static ASSETS: asset_runtime::Assets
 //!
@@ -45,6 +47,7 @@ mod body;
 mod conditional;
 mod date;
 mod encoding;
+pub mod export;
 mod negotiate;
 mod range;
 mod respond;
@@ -73,12 +76,14 @@ mod tower;
 #[doc(hidden)]
 pub mod fuzz_hooks;
 
-pub use assets::{Asset, Assets, Lookup, Variant};
+pub use assets::{Asset, Assets, Lookup, UrlPrefixError, Variant};
 pub use body::Body;
 pub use encoding::Encoding;
 #[cfg(any(feature = "tower", feature = "hyper"))]
 pub use fallback::{Fallback, FallbackBody, FallbackFuture};
-pub use global::{UnknownAsset, asset_integrity, asset_url, installed, installed_asset};
+pub use global::{
+    UnknownAsset, asset_crossorigin, asset_integrity, asset_url, installed, installed_asset,
+};
 pub use respond::{ServeOptions, not_found, respond, try_respond};
 pub use rolling::UnknownHash;
 pub use service::AssetService;

@@ -4,6 +4,8 @@
 //! ```text
 //! cargo run -p demo                       # http://127.0.0.1:3000
 //! ADDR=127.0.0.1:8080 cargo run -p demo
+//! ASSET_URL_PREFIX=https://cdn.example.com/static/ cargo run -p demo
+//! cargo run -p demo -- export-assets dist/static
 //! ```
 
 use askama::Template;
@@ -38,7 +40,7 @@ impl Row {
         };
         Row {
             logical: asset.logical_path,
-            url: asset.url,
+            url: ASSETS.url(asset.logical_path).unwrap_or(asset.url),
             etag: asset.variants[0].etag,
             integrity: asset.integrity,
             sizes: format!(
@@ -76,6 +78,37 @@ fn app() -> Router {
 
 #[tokio::main]
 async fn main() {
+    // Served from a CDN: URLs under its origin, chosen at startup.
+    if let Ok(prefix) = std::env::var("ASSET_URL_PREFIX") {
+        if let Err(err) = ASSETS.set_url_prefix(&prefix) {
+            eprintln!("demo: ASSET_URL_PREFIX: {err}");
+            std::process::exit(2);
+        }
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => {}
+        ["export-assets", out] => {
+            match ASSETS.export(out) {
+                Ok(report) => println!(
+                    "demo: exported {} files ({} bytes) to {out}",
+                    report.files.len(),
+                    report.bytes
+                ),
+                Err(err) => {
+                    eprintln!("demo: {err}");
+                    std::process::exit(1);
+                }
+            }
+            return;
+        }
+        _ => {
+            eprintln!(
+                "usage: demo                     serve on ADDR (default 127.0.0.1:3000)\n       demo export-assets OUT     write the hashed assets and manifest.json to OUT"
+            );
+            std::process::exit(2);
+        }
+    }
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(listener) => listener,

@@ -1,0 +1,137 @@
+//! Serving behind a CDN: a URL prefix set at startup, and an export of the
+//! embedded assets whose bytes equal what the server sends.
+
+use asset_runtime::{Encoding, UrlPrefixError};
+use asset_tests::{ASSETS, client, serve_axum};
+
+#[tokio::test]
+async fn exported_files_are_the_bytes_the_server_sends() {
+    let dir = std::env::temp_dir().join(format!("asset-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = ASSETS.export(&dir).unwrap();
+    assert_eq!(
+        report.files.last().map(String::as_str),
+        Some("manifest.json")
+    );
+
+    let addr = serve_axum().await;
+    let client = client();
+    let mut checked = 0;
+    for asset in &ASSETS {
+        for variant in asset.variants {
+            let (file, accept) = match variant.encoding {
+                Encoding::Identity => (asset.hashed_path.to_owned(), "identity"),
+                other => (
+                    format!("{}.{}", asset.hashed_path, other.file_extension().unwrap()),
+                    other.token(),
+                ),
+            };
+            assert!(report.files.contains(&file), "{file} exported");
+            let exported = std::fs::read(dir.join(&file)).unwrap();
+            let response = client
+                .get(format!("http://{addr}{}", asset.url))
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .unwrap();
+            let sent_encoding = response
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(
+                sent_encoding.as_deref(),
+                (accept != "identity").then_some(accept)
+            );
+            assert_eq!(response.bytes().await.unwrap(), exported, "{file}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked + 1, report.files.len());
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let css = ASSETS.get("css/app.css").unwrap();
+    assert_eq!(
+        manifest["assets"]["css/app.css"]["hashed_path"],
+        css.hashed_path
+    );
+    let object = &manifest["objects"][format!("{}.br", css.hashed_path)];
+    assert_eq!(object["content_encoding"], "br");
+    assert_eq!(object["content_type"], "text/css; charset=utf-8");
+    assert_eq!(
+        object["cache_control"],
+        "public, max-age=31536000, immutable"
+    );
+    let identity = &manifest["objects"][css.hashed_path];
+    assert!(identity["content_encoding"].is_null());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_cdn_prefix_set_at_startup_moves_every_url_but_not_what_the_origin_serves() {
+    let css = ASSETS.get("css/app.css").unwrap();
+    let built = ASSETS.url("css/app.css").unwrap();
+    assert_eq!(built, css.url);
+    assert!(!ASSETS.is_cross_origin());
+
+    assert_eq!(
+        ASSETS.set_url_prefix("cdn.example.com"),
+        Err(UrlPrefixError::Invalid("cdn.example.com".into()))
+    );
+    ASSETS
+        .set_url_prefix("https://cdn.example.com/assets")
+        .unwrap();
+    // Setting the same prefix again is fine; another one is refused.
+    ASSETS
+        .set_url_prefix("https://cdn.example.com/assets/")
+        .unwrap();
+    let err = ASSETS.set_url_prefix("/other/").unwrap_err();
+    assert_eq!(
+        err,
+        UrlPrefixError::AlreadySet("https://cdn.example.com/assets/".into())
+    );
+    assert!(err.to_string().contains("once"), "{err}");
+
+    let moved = ASSETS.url("css/app.css").unwrap();
+    assert_eq!(
+        moved,
+        format!("https://cdn.example.com/assets/{}", css.hashed_path)
+    );
+    assert_eq!(
+        ASSETS.url("docs/read me.txt").unwrap(),
+        format!(
+            "https://cdn.example.com/assets/{}",
+            ASSETS
+                .get("docs/read me.txt")
+                .unwrap()
+                .hashed_path
+                .replace(' ', "%20")
+        )
+    );
+    assert_eq!(ASSETS.url_prefix(), "https://cdn.example.com/assets/");
+    assert_eq!(ASSETS.build_url_prefix(), "/static/");
+    assert!(ASSETS.is_cross_origin());
+    // The compile-time constants keep the build prefix.
+    assert_eq!(asset_runtime::asset!("css/app.css"), built);
+
+    // Template helpers follow the installed table.
+    ASSETS.install();
+    assert_eq!(asset_runtime::asset_url("css/app.css").unwrap(), moved);
+    assert_eq!(
+        asset_runtime::asset_integrity("css/app.css").unwrap(),
+        css.integrity
+    );
+    assert_eq!(
+        asset_runtime::asset_crossorigin("css/app.css").unwrap(),
+        "anonymous"
+    );
+
+    // The app is still the origin for the same paths.
+    let addr = serve_axum().await;
+    let response = client()
+        .get(format!("http://{addr}{built}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
