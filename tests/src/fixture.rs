@@ -148,6 +148,18 @@ impl Running {
         Running::start_at(binary, "127.0.0.1:0")
     }
 
+    /// Starts the binary on `addr`, where another server just stopped:
+    /// waits (at most 5 s) for the address to be free first.
+    pub fn start_when_free(binary: &Path, addr: &str) -> Running {
+        for _ in 0..50 {
+            if std::net::TcpListener::bind(addr).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Running::start_at(binary, addr)
+    }
+
     /// Starts the binary listening on `addr` (its `ADDR`), and waits (at
     /// most 30 s) for the first line it prints, which names its URL.
     pub fn start_at(binary: &Path, addr: &str) -> Running {

@@ -63,7 +63,7 @@ fn demo_in_a_real_browser() {
             // Deploy release 2 on the same address (same origin, same
             // browser cache).
             drop(server.take());
-            server = Some(start_when_free(&binary_2, &addr));
+            server = Some(Running::start_when_free(&binary_2, &addr));
             // The go-ahead, then end of input.
             writeln!(stdin.take().unwrap(), "go").unwrap();
         }
@@ -99,16 +99,4 @@ fn demo_in_a_real_browser() {
 
 fn chromium() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
-}
-
-/// Starts `binary` on `addr`, retrying for a few seconds while the old
-/// server's socket is released.
-fn start_when_free(binary: &Path, addr: &str) -> Running {
-    for _ in 0..50 {
-        if std::net::TcpListener::bind(addr).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    Running::start_at(binary, addr)
 }

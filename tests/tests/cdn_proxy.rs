@@ -1,0 +1,266 @@
+//! A real shared cache in front of the demo: Debian's nginx as a caching
+//! reverse proxy (`proxy_cache`) on loopback. Release 1 is served and cached;
+//! release 2 (a changed stylesheet) is deployed behind the same proxy; no
+//! client ever gets one release's bytes under the other's URL.
+//!
+//! Needs nginx: `bash tests/setup.sh`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use asset_tests::client;
+use asset_tests::fixture::{Fixture, Running, workspace};
+
+const OLD_COLOUR: &str = "#2f6fed";
+const NEW_COLOUR: &str = "#c2185b";
+
+/// nginx in the foreground with everything under one folder; stopped when
+/// dropped.
+struct Nginx {
+    child: Child,
+    base: String,
+    dir: PathBuf,
+}
+
+impl Nginx {
+    fn start(origin: &str, dir: &Path) -> Nginx {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).unwrap();
+        // Workers may run as another user: let them write the cache.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let d = dir.display();
+        let conf = format!(
+            r#"worker_processes 1;
+daemon off;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/client_body;
+    proxy_temp_path {d}/proxy_temp;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    proxy_cache_path {d}/cache levels=1:2 keys_zone=assets:1m max_size=64m inactive=1d use_temp_path=off;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://{origin};
+            proxy_http_version 1.1;
+            proxy_cache assets;
+            proxy_cache_revalidate on;
+            proxy_cache_lock on;
+            add_header X-Cache-Status $upstream_cache_status always;
+        }}
+    }}
+}}
+"#
+        );
+        std::fs::write(dir.join("nginx.conf"), conf).unwrap();
+        let child = Command::new(nginx())
+            .arg("-p")
+            .arg(dir)
+            .arg("-c")
+            .arg(dir.join("nginx.conf"))
+            .arg("-e")
+            .arg(dir.join("error.log"))
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("nginx starts");
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "nginx did not listen: {}",
+                log(dir)
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Nginx {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            dir: dir.to_path_buf(),
+        }
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-QUIT")
+            .arg(self.child.id().to_string())
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = &self.dir;
+    }
+}
+
+fn nginx() -> String {
+    for candidate in ["/usr/sbin/nginx", "/usr/bin/nginx"] {
+        if Path::new(candidate).exists() {
+            return candidate.to_owned();
+        }
+    }
+    panic!("the caching-proxy test needs nginx: run `bash tests/setup.sh`");
+}
+
+fn log(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+}
+
+struct Got {
+    status: u16,
+    cache: String,
+    body: Vec<u8>,
+}
+
+async fn get(base: &str, path: &str) -> Got {
+    let response = client()
+        .get(format!("{base}{path}"))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    Got {
+        status: response.status().as_u16(),
+        cache: response
+            .headers()
+            .get("x-cache-status")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default(),
+        body: response.bytes().await.unwrap().to_vec(),
+    }
+}
+
+/// Every `/static/...` URL in a page's `href` and `src` attributes.
+fn asset_urls(page: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for marker in ["href=\"/static/", "src=\"/static/"] {
+        let mut rest = page;
+        while let Some(i) = rest.find(marker) {
+            let start = i + marker.len() - "/static/".len();
+            let end = rest[start..].find('"').unwrap() + start;
+            urls.push(rest[start..end].to_owned());
+            rest = &rest[end..];
+        }
+    }
+    urls.sort();
+    urls.dedup();
+    urls
+}
+
+fn stylesheet(urls: &[String]) -> String {
+    urls.iter()
+        .find(|u| u.starts_with("/static/css/app."))
+        .cloned()
+        .expect("a stylesheet URL")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_caching_proxy_never_mixes_releases() {
+    let release_1 = Fixture::demo("proxy-release-1");
+    let release_2 = Fixture::demo("proxy-release-2");
+    release_2.replace(
+        "static/css/app.css",
+        &format!("--accent: {OLD_COLOUR};"),
+        &format!("--accent: {NEW_COLOUR};"),
+    );
+    let (binary_1, binary_2) = (release_1.build_ok(), release_2.build_ok());
+
+    let origin = Running::start(&binary_1);
+    let origin_addr = origin.addr().to_owned();
+    let proxy = Nginx::start(&origin_addr, &workspace().join("target/nginx-proxy-test"));
+
+    // What each release's origin says each hashed URL holds.
+    let mut truth: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+
+    // Release 1: every hashed asset goes MISS, then HIT, with the origin's bytes.
+    let page_1 = String::from_utf8(get(&proxy.base, "/").await.body).unwrap();
+    let urls_1 = asset_urls(&page_1);
+    assert!(urls_1.len() >= 3, "{urls_1:?}");
+    for url in &urls_1 {
+        let direct = get(&origin.base, url).await;
+        assert_eq!(direct.status, 200, "{url}");
+        truth.insert(url.clone(), direct.body.clone());
+        let first = get(&proxy.base, url).await;
+        assert_eq!((first.status, first.cache.as_str()), (200, "MISS"), "{url}");
+        let second = get(&proxy.base, url).await;
+        assert_eq!(
+            (second.status, second.cache.as_str()),
+            (200, "HIT"),
+            "{url}: {}",
+            log(&proxy.dir)
+        );
+        assert_eq!(first.body, direct.body, "{url}");
+        assert_eq!(second.body, direct.body, "{url}");
+    }
+    let css_1 = stylesheet(&urls_1);
+    assert!(String::from_utf8_lossy(&truth[&css_1]).contains(OLD_COLOUR));
+    let logical = get(&proxy.base, "/static/css/app.css").await;
+    assert_eq!(logical.body, truth[&css_1]);
+    assert_ne!(
+        logical.cache, "HIT",
+        "a logical URL is not kept by the shared cache"
+    );
+
+    // Release 2 on the same origin address, behind the same proxy.
+    drop(origin);
+    let origin = Running::start_when_free(&binary_2, &origin_addr);
+    let page_2 = String::from_utf8(get(&proxy.base, "/").await.body).unwrap();
+    let urls_2 = asset_urls(&page_2);
+    let css_2 = stylesheet(&urls_2);
+    assert_ne!(css_2, css_1, "the changed stylesheet has a new URL");
+    for url in &urls_2 {
+        let direct = get(&origin.base, url).await;
+        assert_eq!(direct.status, 200, "{url}");
+        if let Some(old) = truth.get(url) {
+            assert_eq!(
+                old, &direct.body,
+                "{url} names the same bytes in both releases"
+            );
+        }
+        truth.insert(url.clone(), direct.body.clone());
+    }
+    // The new stylesheet is fetched fresh at once, then cached.
+    let fresh = get(&proxy.base, &css_2).await;
+    assert_eq!((fresh.status, fresh.cache.as_str()), (200, "MISS"));
+    assert!(String::from_utf8_lossy(&fresh.body).contains(NEW_COLOUR));
+    assert_eq!(get(&proxy.base, &css_2).await.cache, "HIT");
+    // Unchanged assets keep their URLs and stay cached.
+    for url in urls_2.iter().filter(|u| urls_1.contains(u)) {
+        assert_eq!(get(&proxy.base, url).await.cache, "HIT", "{url}");
+    }
+    // Pages of release 1 still in users' browsers get release 1's stylesheet.
+    let old = get(&proxy.base, &css_1).await;
+    assert_eq!((old.status, old.cache.as_str()), (200, "HIT"));
+    assert!(String::from_utf8_lossy(&old.body).contains(OLD_COLOUR));
+    // The logical URL shows the new bytes.
+    let logical = get(&proxy.base, "/static/css/app.css").await;
+    assert_eq!(logical.body, truth[&css_2]);
+
+    // At no point any release's bytes under another release's URL.
+    for url in urls_1.iter().chain(&urls_2) {
+        for _ in 0..2 {
+            let got = get(&proxy.base, url).await;
+            assert_eq!(got.status, 200, "{url}");
+            assert_eq!(got.body, truth[url], "{url}");
+        }
+    }
+}
