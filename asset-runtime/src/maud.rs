@@ -1,5 +1,6 @@
-//! maud helpers (feature `maud`): `asset_url`, `asset_integrity`, and
-//! complete `<link>` and `<script>` tags with Subresource Integrity.
+//! maud helpers (feature `maud`): `asset_url`, `asset_integrity`,
+//! `asset_crossorigin`, and complete `<link>` and `<script>` tags with
+//! Subresource Integrity.
 //!
 //! ```
 //! use maud::html;
@@ -15,26 +16,39 @@
 //!
 //! All of them look logical paths up in the table installed with
 //! [`Assets::install`](crate::Assets::install) (which
-//! [`Assets::service`](crate::Assets::service) also does). maud escapes
+//! [`Assets::service`](crate::Assets::service) also does), and follow a URL
+//! prefix set at startup with
+//! [`Assets::set_url_prefix`](crate::Assets::set_url_prefix). maud escapes
 //! what it must and nothing more, so the values go in as they are.
 
 use maud::{Markup, html};
 
-use crate::{UnknownAsset, installed_asset};
-pub use crate::{asset_integrity, asset_url};
+use crate::UnknownAsset;
+pub use crate::{asset_crossorigin, asset_integrity, asset_url};
 
-/// `<link rel="stylesheet" href="..." integrity="..." crossorigin="anonymous">`
+/// The URL, the integrity, and the `crossorigin` value (none on the same
+/// origin) of a logical path.
+type Parts = (&'static str, &'static str, Option<&'static str>);
+
+fn parts(path: &str) -> Result<Parts, UnknownAsset> {
+    let crossorigin = Some(asset_crossorigin(path)?).filter(|v| !v.is_empty());
+    Ok((asset_url(path)?, asset_integrity(path)?, crossorigin))
+}
+
+/// `<link rel="stylesheet" href="..." integrity="...">`, with
+/// `crossorigin="anonymous"` when the URLs point at another origin.
 pub fn stylesheet(path: &str) -> Result<Markup, UnknownAsset> {
-    let asset = installed_asset(path)?;
+    let (url, integrity, crossorigin) = parts(path)?;
     Ok(html! {
-        link rel="stylesheet" href=(asset.url) integrity=(asset.integrity) crossorigin="anonymous";
+        link rel="stylesheet" href=(url) integrity=(integrity) crossorigin=[crossorigin];
     })
 }
 
-/// `<script src="..." integrity="..." crossorigin="anonymous" defer></script>`
+/// `<script src="..." integrity="..." defer></script>`, with
+/// `crossorigin="anonymous"` when the URLs point at another origin.
 pub fn script(path: &str) -> Result<Markup, UnknownAsset> {
-    let asset = installed_asset(path)?;
+    let (url, integrity, crossorigin) = parts(path)?;
     Ok(html! {
-        script src=(asset.url) integrity=(asset.integrity) crossorigin="anonymous" defer {}
+        script src=(url) integrity=(integrity) crossorigin=[crossorigin] defer {}
     })
 }

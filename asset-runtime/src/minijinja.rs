@@ -1,5 +1,5 @@
-//! minijinja functions and filters: `asset_url` and `asset_integrity`
-//! (feature `minijinja`).
+//! minijinja functions and filters: `asset_url`, `asset_integrity` and
+//! `asset_crossorigin` (feature `minijinja`).
 //!
 //! ```
 //! let mut env = minijinja::Environment::new();
@@ -24,13 +24,16 @@ use minijinja::{Environment, Error, ErrorKind, Value};
 
 use crate::global::html_safe;
 
-/// Adds the functions `asset_url(path)` and `asset_integrity(path)` and the
-/// filters `path|asset_url` and `path|asset_integrity`.
+/// Adds the functions `asset_url(path)`, `asset_integrity(path)` and
+/// `asset_crossorigin(path)`, and filters of the same names
+/// (`path|asset_url`).
 pub fn register(env: &mut Environment<'_>) {
     env.add_function("asset_url", asset_url);
     env.add_function("asset_integrity", asset_integrity);
+    env.add_function("asset_crossorigin", asset_crossorigin);
     env.add_filter("asset_url", asset_url);
     env.add_filter("asset_integrity", asset_integrity);
+    env.add_filter("asset_crossorigin", asset_crossorigin);
 }
 
 /// The hashed URL of a logical path: `/static/css/app.3f2a1b9c4d5e6f70.css`.
@@ -41,6 +44,12 @@ pub fn asset_url(path: &str) -> Result<Value, Error> {
 /// The Subresource Integrity value of a logical path: `sha384-...`.
 pub fn asset_integrity(path: &str) -> Result<Value, Error> {
     crate::asset_integrity(path).map(value).map_err(error)
+}
+
+/// The `crossorigin` value for a logical path's tag: `anonymous` when the
+/// URLs point at another origin (a CDN prefix), else empty.
+pub fn asset_crossorigin(path: &str) -> Result<Value, Error> {
+    crate::asset_crossorigin(path).map(value).map_err(error)
 }
 
 fn value(text: &'static str) -> Value {

@@ -1,5 +1,5 @@
-//! tera functions and filters: `asset_url` and `asset_integrity` (feature
-//! `tera`).
+//! tera functions and filters: `asset_url`, `asset_integrity` and
+//! `asset_crossorigin` (feature `tera`).
 //!
 //! ```
 //! let mut tera = tera::Tera::default();
@@ -28,13 +28,16 @@ use tera::{Error, Filter, Function, Result, Tera, Value};
 use crate::UnknownAsset;
 use crate::global::html_safe;
 
-/// Adds the functions `asset_url(path=...)` and `asset_integrity(path=...)`
-/// and the filters `path | asset_url` and `path | asset_integrity`.
+/// Adds the functions `asset_url(path=...)`, `asset_integrity(path=...)`
+/// and `asset_crossorigin(path=...)`, and filters of the same names
+/// (`path | asset_url`).
 pub fn register(tera: &mut Tera) {
     tera.register_function("asset_url", AssetUrl);
     tera.register_function("asset_integrity", AssetIntegrity);
+    tera.register_function("asset_crossorigin", AssetCrossorigin);
     tera.register_filter("asset_url", AssetUrl);
     tera.register_filter("asset_integrity", AssetIntegrity);
+    tera.register_filter("asset_crossorigin", AssetCrossorigin);
 }
 
 /// `asset_url`: the hashed URL of a logical path.
@@ -44,6 +47,11 @@ pub struct AssetUrl;
 /// `asset_integrity`: the Subresource Integrity value of a logical path.
 #[derive(Clone, Copy, Debug)]
 pub struct AssetIntegrity;
+
+/// `asset_crossorigin`: `anonymous` when the URLs point at another origin
+/// (a CDN prefix), else empty.
+#[derive(Clone, Copy, Debug)]
+pub struct AssetCrossorigin;
 
 fn lookup(
     name: &str,
@@ -109,6 +117,30 @@ impl Function for AssetIntegrity {
 impl Filter for AssetIntegrity {
     fn filter(&self, value: &Value, _args: &HashMap<String, Value>) -> Result<Value> {
         lookup("asset_integrity", Some(value), crate::asset_integrity)
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+impl Function for AssetCrossorigin {
+    fn call(&self, args: &HashMap<String, Value>) -> Result<Value> {
+        lookup(
+            "asset_crossorigin",
+            args.get("path"),
+            crate::asset_crossorigin,
+        )
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+impl Filter for AssetCrossorigin {
+    fn filter(&self, value: &Value, _args: &HashMap<String, Value>) -> Result<Value> {
+        lookup("asset_crossorigin", Some(value), crate::asset_crossorigin)
     }
 
     fn is_safe(&self) -> bool {

@@ -18,13 +18,13 @@ fn minijinja_functions_and_filters() {
     asset_runtime::minijinja::register(&mut env);
     env.add_template(
         "page.html",
-        r#"<link href="{{ asset_url("css/app.css") }}" integrity="{{ "css/app.css"|asset_integrity }}">{{ "css/app.css"|asset_url }} {{ asset_integrity("css/app.css") }}"#,
+        r#"<link href="{{ asset_url("css/app.css") }}" integrity="{{ "css/app.css"|asset_integrity }}" crossorigin="{{ asset_crossorigin("css/app.css") }}">{{ "css/app.css"|asset_url }} {{ asset_integrity("css/app.css") }}"#,
     )
     .unwrap();
     let html = env.get_template("page.html").unwrap().render(()).unwrap();
     assert_eq!(
         html,
-        format!(r#"<link href="{url}" integrity="{integrity}">{url} {integrity}"#)
+        format!(r#"<link href="{url}" integrity="{integrity}" crossorigin="">{url} {integrity}"#)
     );
     env.add_template("bad.html", r#"{{ asset_url("css/nope.css") }}"#)
         .unwrap();
@@ -43,13 +43,13 @@ fn tera_functions_and_filters() {
     asset_runtime::tera::register(&mut tera);
     tera.add_raw_template(
         "page.html",
-        r#"<link href="{{ asset_url(path="css/app.css") }}" integrity="{{ "css/app.css" | asset_integrity }}">{{ "css/app.css" | asset_url }} {{ asset_integrity(path="css/app.css") }}"#,
+        r#"<link href="{{ asset_url(path="css/app.css") }}" integrity="{{ "css/app.css" | asset_integrity }}" crossorigin="{{ "css/app.css" | asset_crossorigin }}">{{ "css/app.css" | asset_url }} {{ asset_integrity(path="css/app.css") }}"#,
     )
     .unwrap();
     let html = tera.render("page.html", &tera::Context::new()).unwrap();
     assert_eq!(
         html,
-        format!(r#"<link href="{url}" integrity="{integrity}">{url} {integrity}"#)
+        format!(r#"<link href="{url}" integrity="{integrity}" crossorigin="">{url} {integrity}"#)
     );
     tera.add_raw_template("bad.html", r#"{{ asset_url(path="css/nope.css") }}"#)
         .unwrap();
@@ -73,7 +73,7 @@ fn maud_helpers() {
     assert_eq!(
         markup.into_string(),
         format!(
-            r#"<link rel="stylesheet" href="{url}" integrity="{integrity}" crossorigin="anonymous"><script src="{}" integrity="{}" crossorigin="anonymous" defer></script><a href="{url}"></a>"#,
+            r#"<link rel="stylesheet" href="{url}" integrity="{integrity}"><script src="{}" integrity="{}" defer></script><a href="{url}"></a>"#,
             js.url, js.integrity
         )
     );
