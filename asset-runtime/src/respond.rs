@@ -32,7 +32,7 @@
 
 use std::borrow::Cow;
 
-use http::header::{self, HeaderMap, HeaderValue};
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 
@@ -64,6 +64,8 @@ pub struct ServeOptions {
     immutable_cache_control: HeaderValue,
     logical_cache_control: HeaderValue,
     unknown_hash: UnknownHash,
+    surrogate_key: Option<HeaderName>,
+    cors: bool,
 }
 
 impl Default for ServeOptions {
@@ -73,6 +75,8 @@ impl Default for ServeOptions {
             immutable_cache_control: HeaderValue::from_static(IMMUTABLE),
             logical_cache_control: HeaderValue::from_static(NO_CACHE),
             unknown_hash: UnknownHash::NotFound,
+            surrogate_key: None,
+            cors: false,
         }
     }
 }
@@ -112,6 +116,92 @@ impl ServeOptions {
     pub fn unknown_hash(mut self, policy: UnknownHash) -> Self {
         self.unknown_hash = policy;
         self
+    }
+
+    /// Lets shared caches (CDNs) keep logical paths for `s_maxage` seconds
+    /// and serve them stale for `stale_while_revalidate` more while they
+    /// refetch, while browsers still revalidate every use:
+    /// `Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=M`
+    /// (RFC 9111 §5.2.2.10, RFC 5861). Hashed paths keep their year-long
+    /// `immutable` caching, which shared caches honour as it is.
+    ///
+    /// ```
+    /// use asset_runtime::ServeOptions;
+    ///
+    /// let options = ServeOptions::default().shared_cache(60, 300);
+    /// ```
+    pub fn shared_cache(mut self, s_maxage: u32, stale_while_revalidate: u32) -> Self {
+        let value = format!(
+            "public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={stale_while_revalidate}"
+        );
+        self.logical_cache_control =
+            HeaderValue::try_from(value).expect("digits and ASCII are a valid header value");
+        self
+    }
+
+    /// Adds a surrogate-key header to every asset response, naming the
+    /// asset by its logical path (percent-encoded, so it holds no space), so
+    /// that an operator can purge one logical name from a CDN if ever
+    /// needed: `Surrogate-Key` for Fastly, `Cache-Tag` for Cloudflare.
+    ///
+    /// ```
+    /// use asset_runtime::ServeOptions;
+    /// use http::HeaderName;
+    ///
+    /// let options = ServeOptions::default().surrogate_key(HeaderName::from_static("surrogate-key"));
+    /// ```
+    pub fn surrogate_key(mut self, header: HeaderName) -> Self {
+        self.surrogate_key = Some(header);
+        self
+    }
+
+    /// Sends `Access-Control-Allow-Origin: *` with every asset response, as
+    /// fonts and `integrity`-checked scripts and stylesheets need when the
+    /// page loads them from another origin (a CDN). Off by default.
+    pub fn cors(mut self, on: bool) -> Self {
+        self.cors = on;
+        self
+    }
+}
+
+/// The per-response headers that come from [`ServeOptions`] rather than
+/// from the asset.
+struct Extra<'a> {
+    cache_control: &'a HeaderValue,
+    surrogate_key: Option<(&'a HeaderName, &'static str)>,
+    cors: bool,
+}
+
+impl<'a> Extra<'a> {
+    fn new(
+        options: &'a ServeOptions,
+        assets: &Assets,
+        asset: &'static Asset,
+        cache_control: &'a HeaderValue,
+    ) -> Self {
+        let key = asset
+            .logical_url
+            .strip_prefix(assets.build_url_prefix())
+            .unwrap_or(asset.logical_path);
+        Extra {
+            cache_control,
+            surrogate_key: options.surrogate_key.as_ref().map(|name| (name, key)),
+            cors: options.cors,
+        }
+    }
+
+    fn apply(&self, h: &mut HeaderMap) {
+        h.insert(header::CACHE_CONTROL, self.cache_control.clone());
+        if let Some((name, key)) = self.surrogate_key {
+            // Percent-encoded, so visible ASCII: a valid static value.
+            h.insert(name.clone(), HeaderValue::from_static(key));
+        }
+        if self.cors {
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
+        }
     }
 }
 
@@ -171,12 +261,15 @@ pub fn try_respond(
                     response
                 }
                 UnknownHash::ServeCurrent => {
-                    respond_asset(asset, &HeaderValue::from_static(NO_STORE), method, headers)
+                    let no_store = HeaderValue::from_static(NO_STORE);
+                    let extra = Extra::new(options, assets, asset, &no_store);
+                    respond_asset(asset, &extra, method, headers)
                 }
             });
         }
     };
-    Some(respond_asset(asset, cache_control, method, headers))
+    let extra = Extra::new(options, assets, asset, cache_control);
+    Some(respond_asset(asset, &extra, method, headers))
 }
 
 /// The path relative to the table: without its leading `/`, percent-decoded.
@@ -198,7 +291,7 @@ fn served(variant: &&Variant) -> bool {
 
 fn respond_asset(
     asset: &'static Asset,
-    cache_control: &HeaderValue,
+    extra: &Extra<'_>,
     method: &Method,
     headers: &HeaderMap,
 ) -> Response<Body> {
@@ -241,7 +334,7 @@ fn respond_asset(
     if headers.contains_key(header::IF_NONE_MATCH)
         && conditional::none_match(headers.get_all(header::IF_NONE_MATCH), variant.etag)
     {
-        return not_modified(variant, cache_control, vary);
+        return not_modified(variant, extra, vary);
     }
 
     let mut response = Response::new(Body::empty());
@@ -253,7 +346,7 @@ fn respond_asset(
         HeaderValue::from_static(asset.content_type),
     );
     h.insert(header::ETAG, HeaderValue::from_static(variant.etag));
-    h.insert(header::CACHE_CONTROL, cache_control.clone());
+    extra.apply(h);
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -310,17 +403,13 @@ fn respond_asset(
     response
 }
 
-fn not_modified(
-    variant: &'static Variant,
-    cache_control: &HeaderValue,
-    vary: bool,
-) -> Response<Body> {
+fn not_modified(variant: &'static Variant, extra: &Extra<'_>, vary: bool) -> Response<Body> {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NOT_MODIFIED;
     let h = response.headers_mut();
     h.insert(header::DATE, date::now());
     h.insert(header::ETAG, HeaderValue::from_static(variant.etag));
-    h.insert(header::CACHE_CONTROL, cache_control.clone());
+    extra.apply(h);
     if vary {
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }

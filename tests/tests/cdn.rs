@@ -135,3 +135,61 @@ async fn a_cdn_prefix_set_at_startup_moves_every_url_but_not_what_the_origin_ser
         .unwrap();
     assert_eq!(response.status(), 200);
 }
+
+#[test]
+fn headers_that_cdns_read() {
+    use http::{HeaderMap, HeaderName, HeaderValue, Method};
+    let options = asset_runtime::ServeOptions::default()
+        .shared_cache(60, 300)
+        .surrogate_key(HeaderName::from_static("surrogate-key"))
+        .cors(true);
+    let css = ASSETS.get("css/app.css").unwrap();
+    let get = |path: &str, headers: &HeaderMap| {
+        asset_runtime::respond(&ASSETS, &options, &Method::GET, path, headers)
+    };
+    let none = HeaderMap::new();
+
+    let logical = get("/css/app.css", &none);
+    assert_eq!(
+        logical.headers()["cache-control"],
+        "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
+    );
+    let hashed = get(&format!("/{}", css.hashed_path), &none);
+    assert_eq!(
+        hashed.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    for response in [&logical, &hashed] {
+        assert_eq!(response.headers()["surrogate-key"], "css/app.css");
+        assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    }
+    // The key of a name with a space holds no space.
+    let spaced = get("/docs/read%20me.txt", &none);
+    assert_eq!(spaced.headers()["surrogate-key"], "docs/read%20me.txt");
+
+    // A revalidation answer carries them too.
+    let mut conditional = HeaderMap::new();
+    conditional.insert(
+        "if-none-match",
+        HeaderValue::from_static(css.variants[0].etag),
+    );
+    let not_modified = get("/css/app.css", &conditional);
+    assert_eq!(not_modified.status(), 304);
+    assert_eq!(not_modified.headers()["surrogate-key"], "css/app.css");
+    assert_eq!(not_modified.headers()["access-control-allow-origin"], "*");
+    assert_eq!(
+        not_modified.headers()["cache-control"],
+        "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
+    );
+
+    // None of them by default.
+    let plain = asset_runtime::respond(
+        &ASSETS,
+        &asset_runtime::ServeOptions::default(),
+        &Method::GET,
+        "/css/app.css",
+        &none,
+    );
+    assert!(plain.headers().get("surrogate-key").is_none());
+    assert!(plain.headers().get("access-control-allow-origin").is_none());
+}

@@ -71,9 +71,12 @@ async fn index() -> Response {
 
 /// The app: the page at `/`, the assets under `/static`.
 fn app() -> Router {
+    // Behind a CDN on another origin, fonts and integrity-checked tags are
+    // CORS requests.
+    let options = asset_runtime::ServeOptions::default().cors(ASSETS.is_cross_origin());
     Router::new()
         .route("/", get(index))
-        .nest_service("/static", ASSETS.service())
+        .nest_service("/static", ASSETS.service().with_options(options))
 }
 
 #[tokio::main]
