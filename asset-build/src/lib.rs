@@ -77,7 +77,12 @@ pub struct Pipeline {
     keep_names: Vec<String>,
     allow_missing: Vec<String>,
     rewrite_js_imports: bool,
+    dev: Option<bool>,
 }
+
+/// The environment variable that turns development mode on (`1`, `true`
+/// or `yes`) when [`Pipeline::dev`] was not called.
+pub const DEV_ENV: &str = "ASSET_DEV";
 
 /// What a run produced.
 #[derive(Debug)]
@@ -135,7 +140,24 @@ impl Pipeline {
             keep_names: vec![DEFAULT_KEEP_NAMES.to_owned()],
             allow_missing: Vec::new(),
             rewrite_js_imports: false,
+            dev: None,
         }
+    }
+
+    /// Development mode: nothing is read, rewritten, hashed or compressed at
+    /// build time; the generated table lists each file's path on disk, and
+    /// `asset-runtime` reads the current contents when a file changes and
+    /// serves them with `Cache-Control: no-cache`, under hashed URLs of
+    /// those contents. An edited stylesheet shows on reload without a
+    /// rebuild. `asset!` gives logical URLs (`/static/css/app.css`) in this
+    /// mode. Without this call, the environment variable `ASSET_DEV`
+    /// decides (`ASSET_DEV=1 cargo run`), and changing it rebuilds.
+    ///
+    /// Never ship a development-mode binary: it needs the asset folders on
+    /// disk at run time.
+    pub fn dev(mut self, on: bool) -> Self {
+        self.dev = Some(on);
+        self
     }
 
     /// Adds another folder. All folders share one set of logical paths; the
@@ -258,6 +280,9 @@ impl Pipeline {
     /// Runs the pipeline and prints the `cargo::rerun-if-changed` lines,
     /// returning the error instead of exiting.
     pub fn try_run(self) -> Result<Report, Error> {
+        if self.dev.is_none() {
+            println!("cargo::rerun-if-env-changed={DEV_ENV}");
+        }
         let report = self.build()?;
         for path in &report.watched {
             println!("cargo::rerun-if-changed={}", path.display());
@@ -292,6 +317,14 @@ impl Pipeline {
 
         let found = discover::walk(&roots, self.include_hidden)?;
         let output = out_dir.join(OUTPUT_DIR);
+        let dev = self.dev.unwrap_or_else(|| {
+            std::env::var(DEV_ENV).is_ok_and(|v| {
+                matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
+            })
+        });
+        if dev {
+            return dev_build(&found, &roots, &output, &prefix);
+        }
         let processed = process::process(&found, &output, &settings)?;
         let (code_path, manifest_path) = emit::emit(&processed, &output, &prefix)?;
 
@@ -325,6 +358,45 @@ impl Pipeline {
             warnings: processed.warnings,
         })
     }
+}
+
+/// Development mode: list the files, read nothing.
+fn dev_build(
+    found: &discover::Found,
+    roots: &[PathBuf],
+    output: &Path,
+    prefix: &str,
+) -> Result<Report, Error> {
+    std::fs::create_dir_all(output).map_err(|source| Error::Write {
+        path: output.to_path_buf(),
+        source,
+    })?;
+    let (code_path, manifest_path) = emit::emit_dev(found, roots, output, prefix)?;
+    let mut watched = found.folders.clone();
+    watched.extend(found.sources.values().map(|s| s.path.clone()));
+    let assets = found
+        .sources
+        .values()
+        .map(|s| AssetReport {
+            logical_path: s.logical.clone(),
+            hashed_path: s.logical.clone(),
+            url: naming::url(prefix, &s.logical),
+            integrity: String::new(),
+            content_type: content_type::content_type(&s.logical),
+            size: 0,
+            compressed: Vec::new(),
+            references: 0,
+        })
+        .collect();
+    Ok(Report {
+        assets,
+        code_path,
+        manifest_path,
+        cache_hits: 0,
+        compressions: 0,
+        watched,
+        warnings: Vec::new(),
+    })
 }
 
 fn env_path(var: &'static str) -> Result<PathBuf, Error> {
@@ -602,6 +674,32 @@ mod tests {
 
         let err = pipeline(&s).allow_missing("fonts/{x").build().unwrap_err();
         assert!(err.to_string().contains("`fonts/{x`"), "{err}");
+    }
+
+    #[test]
+    fn dev_mode_reads_nothing_and_lists_paths() {
+        let s = setup(&[("css/a.css", &css()), ("img/x.png", b"\x89PNG fake")]);
+        let report = pipeline(&s).dev(true).build().unwrap();
+        assert_eq!(report.compressions, 0);
+        assert!(
+            !s.out.join("asset-build/blobs").exists(),
+            "no blobs in dev mode"
+        );
+        let code = fs::read_to_string(&report.code_path).unwrap();
+        assert!(code.contains("__new_dev"), "{code}");
+        assert!(
+            code.contains(&format!(
+                "{:?}",
+                s.root.join("static/css/a.css").to_str().unwrap()
+            )),
+            "{code}"
+        );
+        assert!(!code.contains("include_bytes!"), "{code}");
+        let manifest: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&report.manifest_path).unwrap()).unwrap();
+        assert_eq!(manifest["dev"], true);
+        assert_eq!(manifest["assets"]["css/a.css"]["url"], "/static/css/a.css");
+        assert_eq!(manifest["assets"]["img/x.png"]["content_type"], "image/png");
     }
 
     #[test]

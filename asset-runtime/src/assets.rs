@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use crate::Encoding;
+use crate::dev::DevTable;
 
 /// One stored encoding of an asset.
 #[derive(Debug)]
@@ -86,6 +87,8 @@ pub struct Assets {
     list: &'static [&'static Asset],
     url_prefix: &'static str,
     prefix_override: OnceLock<PrefixOverride>,
+    /// Set in development mode: files read from disk (`dev.rs`).
+    dev: Option<&'static DevTable>,
 }
 
 /// URLs rebuilt once, at startup, under another prefix.
@@ -137,7 +140,30 @@ impl Assets {
             list,
             url_prefix,
             prefix_override: OnceLock::new(),
+            dev: None,
         }
+    }
+
+    #[doc(hidden)]
+    pub const fn __new_dev(
+        map: &'static phf::Map<&'static str, Entry>,
+        dev: &'static DevTable,
+        url_prefix: &'static str,
+    ) -> Self {
+        Assets {
+            map,
+            list: &[],
+            url_prefix,
+            prefix_override: OnceLock::new(),
+            dev: Some(dev),
+        }
+    }
+
+    /// Whether this table was built in development mode (`ASSET_DEV=1`):
+    /// files are read from disk when they change and served with
+    /// `Cache-Control: no-cache`. See [`dev`](crate::dev).
+    pub fn is_dev(&self) -> bool {
+        self.dev.is_some()
     }
 
     /// Serves URLs under another prefix from now on, without a rebuild:
@@ -182,6 +208,14 @@ impl Assets {
     /// prefix, without a leading `/`, and already percent-decoded:
     /// `css/app.3f2a1b9c4d5e6f70.css` or `css/app.css`.
     pub fn lookup(&self, path: &str) -> Option<Lookup> {
+        if let Some(dev) = self.dev {
+            let (asset, hashed) = dev.lookup(path, self.url_prefix(), self.url_prefix)?;
+            return Some(if hashed {
+                Lookup::Hashed(asset)
+            } else {
+                Lookup::Logical(asset)
+            });
+        }
         let entry = self.map.get(path)?;
         Some(if entry.immutable {
             Lookup::Hashed(entry.asset)
@@ -192,6 +226,9 @@ impl Assets {
 
     /// The asset at a logical path such as `css/app.css`.
     pub fn get(&self, logical_path: &str) -> Option<&'static Asset> {
+        if let Some(dev) = self.dev {
+            return dev.get(logical_path, self.url_prefix(), self.url_prefix);
+        }
         let entry = self.map.get(logical_path)?;
         (entry.asset.logical_path == logical_path).then_some(entry.asset)
     }
@@ -201,6 +238,8 @@ impl Assets {
     pub fn url(&self, logical_path: &str) -> Option<&'static str> {
         let asset = self.get(logical_path)?;
         match self.prefix_override.get() {
+            // Development-mode assets are built under the current prefix.
+            _ if self.dev.is_some() => Some(asset.url),
             None => Some(asset.url),
             Some(o) => {
                 let index = self
@@ -226,19 +265,20 @@ impl Assets {
         self.get(logical_path).map(|a| a.integrity)
     }
 
-    /// Every asset, ordered by logical path.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'static Asset> + 'static {
-        self.list.iter().copied()
+    /// Every asset, ordered by logical path. (In development mode, the
+    /// current contents of every file that can still be read.)
+    pub fn iter(&self) -> Iter {
+        self.into_iter()
     }
 
     /// How many assets there are.
     pub fn len(&self) -> usize {
-        self.list.len()
+        self.dev.map_or(self.list.len(), DevTable::len)
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
+        self.len() == 0
     }
 
     /// The URL prefix of [`Assets::url`]: the one set with
@@ -258,12 +298,45 @@ impl Assets {
 
 impl IntoIterator for &Assets {
     type Item = &'static Asset;
-    type IntoIter = std::iter::Copied<std::slice::Iter<'static, &'static Asset>>;
+    type IntoIter = Iter;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.list.iter().copied()
+    fn into_iter(self) -> Iter {
+        Iter(match self.dev {
+            Some(dev) => IterInner::Dev(dev.all(self.url_prefix(), self.url_prefix).into_iter()),
+            None => IterInner::Embedded(self.list.iter()),
+        })
     }
 }
+
+/// The assets of a table, ordered by logical path.
+#[derive(Debug)]
+pub struct Iter(IterInner);
+
+#[derive(Debug)]
+enum IterInner {
+    Embedded(std::slice::Iter<'static, &'static Asset>),
+    Dev(std::vec::IntoIter<&'static Asset>),
+}
+
+impl Iterator for Iter {
+    type Item = &'static Asset;
+
+    fn next(&mut self) -> Option<&'static Asset> {
+        match &mut self.0 {
+            IterInner::Embedded(it) => it.next().copied(),
+            IterInner::Dev(it) => it.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            IterInner::Embedded(it) => it.size_hint(),
+            IterInner::Dev(it) => it.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Iter {}
 
 /// Checks and normalises a URL prefix the way `asset-build` does: it starts
 /// with `/`, `http://` or `https://` (not `//`), holds only visible ASCII

@@ -46,6 +46,7 @@ mod assets;
 mod body;
 mod conditional;
 mod date;
+pub mod dev;
 mod encoding;
 pub mod export;
 mod negotiate;
@@ -76,7 +77,7 @@ mod tower;
 #[doc(hidden)]
 pub mod fuzz_hooks;
 
-pub use assets::{Asset, Assets, Lookup, UrlPrefixError, Variant};
+pub use assets::{Asset, Assets, Iter, Lookup, UrlPrefixError, Variant};
 pub use body::Body;
 pub use encoding::Encoding;
 #[cfg(any(feature = "tower", feature = "hyper"))]
@@ -120,5 +121,6 @@ macro_rules! include_assets {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::assets::Entry;
+    pub use crate::dev::{DevFile, DevTable};
     pub use phf;
 }

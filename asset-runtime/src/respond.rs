@@ -268,6 +268,14 @@ pub fn try_respond(
             });
         }
     };
+    // Development mode: the bytes follow the files on disk, whatever the
+    // URL, so nothing may be cached without revalidation.
+    let no_cache = HeaderValue::from_static(NO_CACHE);
+    let cache_control = if assets.is_dev() {
+        &no_cache
+    } else {
+        cache_control
+    };
     let extra = Extra::new(options, assets, asset, cache_control);
     Some(respond_asset(asset, &extra, method, headers))
 }

@@ -14,7 +14,7 @@
 use crate::{Asset, Assets};
 
 /// How many hex digits of the content hash a hashed name carries.
-const HASH_LEN: usize = 16;
+pub(crate) const HASH_LEN: usize = 16;
 
 /// What to answer for a hashed path whose logical path is known but whose
 /// hash is not this binary's (an older or newer release).
@@ -76,6 +76,20 @@ pub(crate) fn split_hashed(path: &str) -> Option<(String, &str)> {
     (!name.is_empty() && extensionless).then(|| (format!("{dir}{name}"), hash))
 }
 
+/// Inserts `hash` into a logical path the way `asset_build::hashed_path`
+/// does: before the last extension, or at the end of an extensionless name.
+/// Works on percent-encoded paths too (encoding keeps every `.`).
+pub(crate) fn join_hashed(logical: &str, hash: &str) -> String {
+    let (dir, file) = match logical.rfind('/') {
+        Some(i) => logical.split_at(i + 1),
+        None => ("", logical),
+    };
+    match file.rfind('.') {
+        Some(dot) if dot > 0 => format!("{dir}{}.{hash}{}", &file[..dot], &file[dot..]),
+        _ => format!("{dir}{file}.{hash}"),
+    }
+}
+
 /// `<name>.<16 lowercase hex>` -> (`name`, hash).
 fn split_hash_suffix(text: &str) -> Option<(&str, &str)> {
     let split = text.len().checked_sub(HASH_LEN + 1)?;
@@ -94,6 +108,30 @@ mod tests {
     use super::*;
 
     const H: &str = "0123456789abcdef";
+
+    #[test]
+    fn join_is_the_naming_rule() {
+        for logical in [
+            "css/app.css",
+            "LICENSE",
+            ".htaccess",
+            "x/.env.local",
+            "a.b/c",
+            "js/app.min.js",
+            "trailing.",
+        ] {
+            assert_eq!(
+                join_hashed(logical, H),
+                hashed_path(logical, H),
+                "{logical}"
+            );
+            assert_eq!(
+                split_hashed(&join_hashed(logical, H)),
+                Some((logical.to_owned(), H)),
+                "{logical}"
+            );
+        }
+    }
 
     /// The naming rule of `asset_build::hashed_path`, copied so that the
     /// round trip below checks the inverse against the original.

@@ -99,8 +99,19 @@ impl Fixture {
 
     /// `cargo build`; the binary on success.
     pub fn build(&self) -> Result<PathBuf, BuildFailure> {
+        self.build_with_env(&[])
+    }
+
+    /// `cargo build` with these environment variables set (and
+    /// `ASSET_DEV` unset unless given, whatever the caller's shell has).
+    pub fn build_with_env(&self, vars: &[(&str, &str)]) -> Result<PathBuf, BuildFailure> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
+        let mut command = Command::new(cargo);
+        command.env_remove("ASSET_DEV");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let output = command
             .arg("build")
             .arg("--quiet")
             .arg("--manifest-path")

@@ -1,0 +1,189 @@
+//! Development mode: assets read from disk on every change, no rebuild.
+//!
+//! With `ASSET_DEV=1` in the environment of `cargo build` (or
+//! `Pipeline::dev(true)`), `asset-build` compresses nothing and generates a
+//! table that lists each file's path on disk instead of embedding it. This
+//! module serves that table: each request reads the file's current
+//! contents (re-read only when its size or modification time changed),
+//! hashes them, and answers with `Cache-Control: no-cache`, so an edited
+//! stylesheet shows on the next reload. [`Assets::url`](crate::Assets::url)
+//! and the template helpers give hashed URLs of the current contents;
+//! `asset!` gives the logical URL (it is fixed at compile time).
+//!
+//! Only files that existed at build time can be served (adding or removing
+//! one reruns the build script at the next `cargo run`), so a request can
+//! never name anything outside the asset folders: `..`, percent-encoded
+//! dots, backslashes, NUL and absolute paths match no table entry, and a
+//! file that resolves (through a symbolic link) outside the folders is
+//! refused. Memory for changed contents is not reclaimed: development mode
+//! is for the edit loop, not for production.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use base64::Engine;
+use sha2::{Digest, Sha256, Sha384};
+
+use crate::{Asset, Encoding, Variant, rolling};
+
+/// A file of the asset folders, as listed by a development-mode table.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct DevFile {
+    pub logical_path: &'static str,
+    pub path: &'static str,
+    pub content_type: &'static str,
+    /// The logical URL under the build-time prefix, percent-encoded.
+    pub logical_url: &'static str,
+}
+
+/// The development-mode table: files sorted by logical path, the asset
+/// folders, and the current contents read so far.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct DevTable {
+    files: &'static [DevFile],
+    roots: &'static [&'static str],
+    loaded: Mutex<BTreeMap<&'static str, Loaded>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Loaded {
+    stamp: (u64, Option<SystemTime>),
+    asset: &'static Asset,
+}
+
+impl DevTable {
+    #[doc(hidden)]
+    pub const fn new(files: &'static [DevFile], roots: &'static [&'static str]) -> Self {
+        DevTable {
+            files,
+            roots,
+            loaded: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    fn file(&self, logical: &str) -> Option<&'static DevFile> {
+        let files: &'static [DevFile] = self.files;
+        files
+            .binary_search_by(|f| f.logical_path.cmp(logical))
+            .ok()
+            .map(|i| &files[i])
+    }
+
+    /// A logical or hashed path; the flag says whether it was hashed. Any
+    /// hash names the current contents.
+    pub(crate) fn lookup(
+        &self,
+        path: &str,
+        prefix: &str,
+        build_prefix: &str,
+    ) -> Option<(&'static Asset, bool)> {
+        if let Some(file) = self.file(path) {
+            return self.load(file, prefix, build_prefix).map(|a| (a, false));
+        }
+        let (logical, _hash) = rolling::split_hashed(path)?;
+        let file = self.file(&logical)?;
+        self.load(file, prefix, build_prefix).map(|a| (a, true))
+    }
+
+    pub(crate) fn get(
+        &self,
+        logical: &str,
+        prefix: &str,
+        build_prefix: &str,
+    ) -> Option<&'static Asset> {
+        self.load(self.file(logical)?, prefix, build_prefix)
+    }
+
+    pub(crate) fn all(&self, prefix: &str, build_prefix: &str) -> Vec<&'static Asset> {
+        self.files
+            .iter()
+            .filter_map(|f| self.load(f, prefix, build_prefix))
+            .collect()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The file's current contents as an asset, or `None` if it is gone,
+    /// unreadable, or resolves outside the asset folders.
+    fn load(
+        &self,
+        file: &'static DevFile,
+        prefix: &str,
+        build_prefix: &str,
+    ) -> Option<&'static Asset> {
+        let real = std::fs::canonicalize(file.path).ok()?;
+        if !self.roots.iter().any(|root| inside(&real, root)) {
+            return None;
+        }
+        let meta = std::fs::metadata(&real).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let stamp = (meta.len(), meta.modified().ok());
+        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = loaded.get(file.logical_path) {
+            if hit.stamp == stamp && hit.asset.url.starts_with(prefix) {
+                return Some(hit.asset);
+            }
+        }
+        let bytes = std::fs::read(&real).ok()?;
+        let asset = leak_asset(file, bytes, prefix, build_prefix);
+        loaded.insert(file.logical_path, Loaded { stamp, asset });
+        Some(asset)
+    }
+}
+
+fn inside(real: &Path, root: &str) -> bool {
+    std::fs::canonicalize(root).is_ok_and(|root: PathBuf| real.starts_with(root))
+}
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+fn leak_asset(
+    file: &'static DevFile,
+    bytes: Vec<u8>,
+    prefix: &str,
+    build_prefix: &str,
+) -> &'static Asset {
+    let digest = Sha256::digest(&bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    let integrity = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&bytes))
+    );
+    let encoded_logical = file
+        .logical_url
+        .strip_prefix(build_prefix)
+        .unwrap_or(file.logical_path);
+    let hash = &hex[..rolling::HASH_LEN];
+    let hashed_path = rolling::join_hashed(file.logical_path, hash);
+    let url = format!("{prefix}{}", rolling::join_hashed(encoded_logical, hash));
+    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    let variants = Box::leak(Box::new([Variant {
+        encoding: Encoding::Identity,
+        etag: leak(format!("\"{}\"", &hex[..32])),
+        bytes,
+        content_length: leak(bytes.len().to_string()),
+    }]));
+    Box::leak(Box::new(Asset {
+        logical_path: file.logical_path,
+        hashed_path: leak(hashed_path),
+        url: leak(url),
+        logical_url: file.logical_url,
+        content_type: file.content_type,
+        integrity: leak(integrity),
+        variants,
+    }))
+}
