@@ -28,7 +28,7 @@ pub fn hash_slot(logical: &str) -> (&str, &str) {
 
 /// Characters escaped in a URL path: controls, space, and those with a
 /// meaning in URLs or HTML attributes. `/` is kept.
-const PATH: &AsciiSet = &CONTROLS
+pub(crate) const PATH: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')

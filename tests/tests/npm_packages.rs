@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use asset_tests::client;
-use asset_tests::fixture::{Fixture, Running, workspace};
+use asset_tests::fixture::{Fixture, Running, copy_dir, workspace};
 use reqwest::Url;
 
 /// A package, pinned, and the folders of it that are served, as
@@ -126,19 +126,6 @@ fn site() -> PathBuf {
         std::fs::remove_dir_all(&tmp).unwrap();
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir`, by `/`-separated path.
