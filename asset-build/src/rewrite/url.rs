@@ -25,7 +25,7 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{AsciiSet, percent_decode_str, utf8_percent_encode};
 
 /// A URL that may name an asset: its path and the suffix to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
