@@ -1,0 +1,101 @@
+//! Generates what the benchmarks serve and look up, with asset-build itself:
+//!
+//! - `site/` as a user embeds it (`OUT_DIR/asset-build`), for our server;
+//! - `OUT_DIR/precompressed/`: the same stylesheet with `.br` and `.gz`
+//!   siblings holding the very bytes our table serves, for the peers that
+//!   serve precompressed files (tower-http's `ServeDir` from disk,
+//!   rust-embed + axum-embed embedded);
+//! - memory-serve's own embedding of `site/`;
+//! - three tables of 5, 500 and 5,000 assets (10, 1,000 and 10,000 map
+//!   entries: each asset has a hashed and a logical path) for the lookup
+//!   benchmark, in `OUT_DIR/lookup-<entries>.rs`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The stylesheet every server sends.
+const ASSET: &str = "css/v4-shims.min.css";
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+
+    let report = asset_build::Pipeline::new("site")
+        .url_prefix("/static/")
+        .run();
+    precompressed(&out, &report);
+
+    memory_serve::load_directory("site");
+
+    for assets in [5, 500, 5_000] {
+        lookup_table(&out, assets);
+    }
+}
+
+/// `OUT_DIR/precompressed/css/v4-shims.min.css{,.br,.gz}`, the compressed
+/// files copied from our blobs, so that every server that sends br or gzip
+/// sends the same bytes.
+fn precompressed(out: &Path, report: &asset_build::Report) {
+    let asset = report
+        .assets
+        .iter()
+        .find(|a| a.logical_path == ASSET)
+        .expect("the site has the benchmark's stylesheet");
+    let dir = out.join("precompressed").join("css");
+    fs::create_dir_all(&dir).unwrap();
+    let source = fs::read(Path::new("site").join(ASSET)).unwrap();
+    let name = dir.join("v4-shims.min.css");
+    fs::write(&name, &source).unwrap();
+    let blobs = out.join("asset-build").join("blobs");
+    for (coding, extension) in [("br", "br"), ("gzip", "gz")] {
+        let size = asset
+            .compressed
+            .iter()
+            .find(|(c, _)| *c == coding)
+            .map(|(_, size)| *size)
+            .expect("the stylesheet compresses");
+        // The one compressed blob of that size whose name carries the
+        // codec: the site holds this one file.
+        let tag = if coding == "br" { ".br-" } else { ".gz-" };
+        let blob = fs::read_dir(&blobs)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name().unwrap().to_str().unwrap().contains(tag)
+                    && fs::metadata(p).unwrap().len() == size
+            })
+            .expect("the compressed blob");
+        fs::copy(&blob, dir.join(format!("v4-shims.min.css.{extension}"))).unwrap();
+    }
+}
+
+/// A table of `assets` assets named like an icon set's files, written to
+/// `OUT_DIR/lookup-<2 * assets>.rs`.
+fn lookup_table(out: &Path, assets: usize) {
+    let entries = 2 * assets;
+    let src = out.join(format!("lookup-src-{entries}"));
+    for i in 0..assets {
+        let path = src
+            .join(format!("icons/set-{}", i % 7))
+            .join(format!("icon-{i:05}.png"));
+        // Written once, so that the files keep their times and cargo does
+        // not rerun this script for them.
+        if !path.exists() {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            // Distinct contents, so distinct hashes; `.png` is not
+            // compressed, which keeps this quick.
+            fs::write(&path, format!("{i}")).unwrap();
+        }
+    }
+    let dir = out.join(format!("lookup-{entries}"));
+    asset_build::Pipeline::new(&src).out_dir(&dir).run();
+    // The generated code names its blobs under `OUT_DIR/asset-build`; these
+    // live under `OUT_DIR/lookup-<n>/asset-build`.
+    let code = fs::read_to_string(dir.join("asset-build").join("assets.rs")).unwrap();
+    let code = code.replace(
+        "\"/asset-build/blobs/",
+        &format!("\"/lookup-{entries}/asset-build/blobs/"),
+    );
+    assert!(code.contains(&format!("/lookup-{entries}/asset-build/blobs/")));
+    fs::write(out.join(format!("lookup-{entries}.rs")), code).unwrap();
+}
