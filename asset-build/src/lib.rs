@@ -17,7 +17,7 @@
 //! fingerprints every file (`css/app.css` -> `css/app.<16 hex>.css`, a
 //! SHA-256 of what it serves and of everything it reaches through its
 //! references), precompresses it with brotli (quality 11) and gzip
-//! (level 9), keeping a variant only when it is at most 95% of the
+//! (libdeflate, level 12), keeping a variant only when it is at most 95% of the
 //! original, writes each distinct content once into `OUT_DIR`, and
 //! generates the table that `asset-runtime` serves, plus a `manifest.json`
 //! for other tools. Compressed output is cached in `OUT_DIR`
@@ -29,11 +29,18 @@
 //! with one URL, a symbolic-link loop, a reference to a file that is not an
 //! asset) fails the build with a `cargo::error` that names the path.
 //!
-//! Brotli at quality 11 is slow without optimisation. Add this to the
-//! workspace's `Cargo.toml` so that debug builds compress quickly:
+//! Brotli at quality 11 and libdeflate at level 12 are slow without
+//! optimisation, and cargo builds a build script's dependencies without it
+//! in release builds too. Add this to the workspace's `Cargo.toml`:
 //!
 //! ```toml
 //! [profile.dev.package.brotli]
+//! opt-level = 3
+//! [profile.dev.package.libdeflate-sys]
+//! opt-level = 3
+//! [profile.release.package.brotli]
+//! opt-level = 3
+//! [profile.release.package.libdeflate-sys]
 //! opt-level = 3
 //! ```
 
