@@ -4,10 +4,9 @@
 //!
 //! `cargo bench --bench respond` in `benches/`.
 
-use asset_benches::{ASSET, SITE, url_path};
-use asset_runtime::Encoding;
+use asset_benches::{SITE, ceiling_parts, url_path};
 use divan::Bencher;
-use http::header::{self, HeaderName, HeaderValue};
+use http::header;
 use http::{Request, Response};
 
 fn main() {
@@ -31,27 +30,7 @@ fn ours(bencher: Bencher) {
 
 #[divan::bench]
 fn ceiling(bencher: Bencher) {
-    let asset = SITE.get(ASSET).unwrap();
-    let br = asset.variant(Encoding::Brotli).unwrap();
-    let headers: [(HeaderName, HeaderValue); 7] = [
-        (
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(asset.content_type),
-        ),
-        (header::ETAG, HeaderValue::from_static(br.etag)),
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ),
-        (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
-        (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        (header::VARY, HeaderValue::from_static("accept-encoding")),
-        (header::CONTENT_ENCODING, HeaderValue::from_static("br")),
-    ];
-    let bytes: &'static [u8] = br.bytes;
+    let (bytes, headers) = ceiling_parts();
     bencher.bench_local(|| {
         let mut response = Response::new(bytes::Bytes::from_static(bytes));
         let h = response.headers_mut();

@@ -77,16 +77,14 @@ pub fn app(server: &str) -> Router {
     }
 }
 
-/// The ceiling: a bare axum handler on the one route, answering the brotli
-/// bytes from a static with the headers ours sends (hyper adds `Date` and
-/// `Content-Length`, as it does for ours), with no lookup, negotiation or
-/// conditional logic.
-fn ceiling() -> Router {
+/// The ceiling's answer: the benchmark stylesheet's brotli bytes and the
+/// headers ours sends with them.
+pub fn ceiling_parts() -> (&'static [u8], [(HeaderName, HeaderValue); 7]) {
     let asset = SITE.get(ASSET).expect("the benchmark's stylesheet");
     let br = asset
         .variant(asset_runtime::Encoding::Brotli)
         .expect("a brotli variant");
-    let headers: [(HeaderName, HeaderValue); 7] = [
+    let headers = [
         (
             header::CONTENT_TYPE,
             HeaderValue::from_static(asset.content_type),
@@ -104,7 +102,15 @@ fn ceiling() -> Router {
         (header::VARY, HeaderValue::from_static("accept-encoding")),
         (header::CONTENT_ENCODING, HeaderValue::from_static("br")),
     ];
-    let bytes: &'static [u8] = br.bytes;
+    (br.bytes, headers)
+}
+
+/// The ceiling: a bare axum handler on the one route, answering the brotli
+/// bytes from a static with the headers ours sends (hyper adds `Date` and
+/// `Content-Length`, as it does for ours), with no lookup, negotiation or
+/// conditional logic.
+fn ceiling() -> Router {
+    let (bytes, headers) = ceiling_parts();
     Router::new().route(
         &url_path("ceiling"),
         get(move || {
