@@ -20,8 +20,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
 
 use base64::Engine;
@@ -47,6 +47,8 @@ pub struct DevFile {
 pub struct DevTable {
     files: &'static [DevFile],
     roots: &'static [&'static str],
+    /// `roots` with links resolved, worked out at the first request.
+    real_roots: OnceLock<Vec<PathBuf>>,
     loaded: Mutex<BTreeMap<&'static str, Loaded>>,
 }
 
@@ -62,6 +64,7 @@ impl DevTable {
         DevTable {
             files,
             roots,
+            real_roots: OnceLock::new(),
             loaded: Mutex::new(BTreeMap::new()),
         }
     }
@@ -119,7 +122,13 @@ impl DevTable {
         build_prefix: &str,
     ) -> Option<&'static Asset> {
         let real = std::fs::canonicalize(file.path).ok()?;
-        if !self.roots.iter().any(|root| inside(&real, root)) {
+        let roots = self.real_roots.get_or_init(|| {
+            self.roots
+                .iter()
+                .filter_map(|root| std::fs::canonicalize(root).ok())
+                .collect()
+        });
+        if !roots.iter().any(|root| real.starts_with(root)) {
             return None;
         }
         let meta = std::fs::metadata(&real).ok()?;
@@ -138,10 +147,6 @@ impl DevTable {
         loaded.insert(file.logical_path, Loaded { stamp, asset });
         Some(asset)
     }
-}
-
-fn inside(real: &Path, root: &str) -> bool {
-    std::fs::canonicalize(root).is_ok_and(|root: PathBuf| real.starts_with(root))
 }
 
 fn leak(text: String) -> &'static str {
