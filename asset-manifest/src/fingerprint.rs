@@ -1,0 +1,107 @@
+//! Fingerprints of served bytes: one SHA-256 gives the name hash, the ETag
+//! and the blob name; SHA-384 gives the Subresource Integrity value.
+
+use std::fmt::Write as _;
+
+use base64::Engine;
+use sha2::{Digest, Sha256, Sha384};
+
+use crate::Encoding;
+use crate::naming::HASH_LEN;
+
+/// How many hex digits of the SHA-256 make the opaque part of an ETag
+/// (128 bits).
+pub const ETAG_LEN: usize = 32;
+
+/// The SHA-256 of some bytes, in the forms the table uses.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    digest: [u8; 32],
+    hex: String,
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Fingerprint({})", self.hex)
+    }
+}
+
+impl Fingerprint {
+    /// Hashes `bytes`.
+    pub fn of(bytes: &[u8]) -> Fingerprint {
+        Fingerprint::from_digest(Sha256::digest(bytes).into())
+    }
+
+    /// A SHA-256 computed elsewhere.
+    pub fn from_digest(digest: [u8; 32]) -> Fingerprint {
+        let mut hex = String::with_capacity(64);
+        for byte in digest {
+            let _ = write!(hex, "{byte:02x}");
+        }
+        Fingerprint { digest, hex }
+    }
+
+    /// The 32 bytes.
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.digest
+    }
+
+    /// All 64 hex digits: the blob's file name.
+    pub fn hex(&self) -> &str {
+        &self.hex
+    }
+
+    /// The [`HASH_LEN`] hex digits that go into a file name.
+    pub fn name_hash(&self) -> &str {
+        &self.hex[..HASH_LEN]
+    }
+
+    /// The strong ETag of the variant in `encoding`, quotes included:
+    /// `"<32 hex>"`, `"<32 hex>-br"`, `"<32 hex>-gz"`, `"<32 hex>-zst"`.
+    /// Every variant's tag is made from the identity bytes' fingerprint
+    /// and differs by encoding (RFC 9110 §8.8.3.3).
+    pub fn etag(&self, encoding: Encoding) -> String {
+        format!("\"{}{}\"", &self.hex[..ETAG_LEN], encoding.etag_suffix())
+    }
+}
+
+/// The Subresource Integrity value of `bytes`: `sha384-<base64>`.
+pub fn integrity(bytes: &[u8]) -> String {
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values() {
+        let print = Fingerprint::of(b"");
+        assert_eq!(
+            print.hex(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(print.name_hash(), "e3b0c44298fc1c14");
+        assert_eq!(
+            print.etag(Encoding::Identity),
+            "\"e3b0c44298fc1c149afbf4c8996fb924\""
+        );
+        assert_eq!(
+            print.etag(Encoding::Brotli),
+            "\"e3b0c44298fc1c149afbf4c8996fb924-br\""
+        );
+        assert_eq!(
+            integrity(b""),
+            "sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb"
+        );
+    }
+
+    #[test]
+    fn digest_and_hex_agree() {
+        let print = Fingerprint::of(b"body{}");
+        assert_eq!(Fingerprint::from_digest(*print.digest()), print);
+    }
+}
