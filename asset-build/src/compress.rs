@@ -11,6 +11,8 @@
 //! 1 to 4 bytes larger), at a small fraction of brotli 11's time.
 //! BENCHMARKS.md has the figures.
 
+use asset_manifest::Encoding;
+
 /// A variant is kept only when it is at most this share of the identity size.
 pub const KEEP_RATIO_PERCENT: usize = 95;
 
@@ -52,23 +54,13 @@ impl Codec {
         }
     }
 
-    /// The `asset_runtime::Encoding` variant name.
-    pub fn runtime_name(self) -> &'static str {
+    /// The content coding of its output.
+    pub fn encoding(self) -> Encoding {
         match self {
-            Codec::Brotli => "Brotli",
+            Codec::Brotli => Encoding::Brotli,
             #[cfg(feature = "zstd")]
-            Codec::Zstd => "Zstd",
-            Codec::Gzip => "Gzip",
-        }
-    }
-
-    /// The name used in the manifest.
-    pub fn token(self) -> &'static str {
-        match self {
-            Codec::Brotli => "br",
-            #[cfg(feature = "zstd")]
-            Codec::Zstd => "zstd",
-            Codec::Gzip => "gzip",
+            Codec::Zstd => Encoding::Zstd,
+            Codec::Gzip => Encoding::Gzip,
         }
     }
 

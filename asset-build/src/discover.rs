@@ -24,6 +24,15 @@ pub struct Found {
     pub folders: Vec<PathBuf>,
 }
 
+impl Found {
+    /// Every folder and file the crate must be rebuilt for.
+    pub fn watched(&self) -> Vec<PathBuf> {
+        let mut watched = self.folders.clone();
+        watched.extend(self.sources.values().map(|s| s.path.clone()));
+        watched
+    }
+}
+
 /// Names skipped unless hidden files are included: OS and editor junk.
 const JUNK: &[&str] = &["Thumbs.db", "ehthumbs.db", "desktop.ini", "Desktop.ini"];
 

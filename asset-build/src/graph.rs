@@ -1,5 +1,6 @@
-//! The reference graph: resolve every reference, name every file by what
-//! it serves, and write the rewritten bytes.
+//! The reference graph: resolve every reference and name every file by what
+//! it serves; the references are then rewritten to those names
+//! ([`rewrite::apply`]).
 //!
 //! A file's served bytes contain the hashed names of the files it
 //! references, whose names depend on what *they* reference, and so on,
@@ -18,13 +19,14 @@
 //!    hashes of every other file it reaches, directly or not. A change to
 //!    any reachable file changes that set, so the name changes; cycles
 //!    need no special case, as reachability is a set.
-//! 3. **Final bytes.** Each reference is replaced by the relative URL of
-//!    the target's hashed name (the first 16 hex digits of its name hash).
+//! 3. **Final bytes** ([`rewrite::apply`]). Each reference is replaced by
+//!    the relative URL of the target's hashed name (the first 16 hex
+//!    digits of its name hash).
 //!    The served bytes are a function of the placeholder content and the
 //!    names of the targets, which the name hash covers.
 //!
 //! The ETag, SRI and compression cache key come from the final bytes (in
-//! `process.rs`), so they always describe what is served.
+//! `stages.rs`), so they always describe what is served.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -35,9 +37,9 @@ use sha2::{Digest, Sha256};
 use crate::Error;
 use crate::error::MissingReference;
 use crate::glob::GlobSet;
-use crate::naming;
 use crate::rewrite::url::{self, Resolved};
-use crate::rewrite::{self, Kind, Lines, Reference};
+use crate::rewrite::{self, Kind, Lines, Reference, Replacement};
+use asset_manifest::{Fingerprint, naming};
 
 /// One asset, as the graph stage sees it.
 #[derive(Debug)]
@@ -58,9 +60,9 @@ pub struct Node<'a> {
 
 /// What the graph stage decided.
 #[derive(Debug)]
-pub struct Linked {
+pub struct Named {
     /// The served path of each node: hashed, or the logical path kept.
-    pub hashed: Vec<String>,
+    pub served_paths: Vec<String>,
     /// The rewritten bytes of each node with rewritten references; `None`
     /// when the bytes are served as read.
     pub rewritten: Vec<Option<Vec<u8>>>,
@@ -83,34 +85,26 @@ struct Edge {
 }
 
 /// Runs the three steps over all assets; `nodes` are in logical-path order.
-pub fn link(
+pub fn name(
     nodes: &[Node<'_>],
     prefix_path: &str,
     allow_missing: &GlobSet,
-) -> Result<Linked, Error> {
-    let index: HashMap<&str, usize> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.logical, i))
-        .collect();
-    let mut missing = Vec::new();
-    let mut warnings = Vec::new();
-    let edges: Vec<Vec<Edge>> = nodes
-        .iter()
-        .map(|node| {
-            resolve_node(
-                node,
-                nodes,
-                &index,
-                prefix_path,
-                allow_missing,
-                &mut missing,
-                &mut warnings,
-            )
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::MissingReferences(missing));
+) -> Result<Named, Error> {
+    let mut resolver = Resolver {
+        nodes,
+        index: nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.logical, i))
+            .collect(),
+        prefix_path,
+        allow_missing,
+        missing: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let edges: Vec<Vec<Edge>> = nodes.iter().map(|node| resolver.resolve(node)).collect();
+    if !resolver.missing.is_empty() {
+        return Err(Error::MissingReferences(resolver.missing));
     }
 
     let placeholder: Vec<[u8; 32]> = nodes
@@ -118,12 +112,11 @@ pub fn link(
         .zip(&edges)
         .map(|(node, edges)| placeholder_hash(node, edges, nodes))
         .collect();
-    let name_hash = name_hashes(&edges, &placeholder);
-    let short: Vec<String> = name_hash
-        .iter()
-        .map(|h| hex::encode(&h[..naming::NAME_HASH_LEN / 2]))
+    let short: Vec<String> = name_hashes(&edges, &placeholder)
+        .into_iter()
+        .map(|h| Fingerprint::from_digest(h).name_hash().to_owned())
         .collect();
-    let hashed = nodes
+    let served_paths = nodes
         .iter()
         .zip(&short)
         .map(|(node, hash)| {
@@ -138,86 +131,99 @@ pub fn link(
         .iter()
         .zip(&edges)
         .map(|(node, edges)| {
-            (!edges.is_empty()).then(|| final_bytes(node.bytes, edges, nodes, &short))
+            (!edges.is_empty()).then(|| {
+                let replacements = edges.iter().map(|edge| Replacement {
+                    span: edge.span.clone(),
+                    before: &edge.before,
+                    hash: (!nodes[edge.target].keep_name).then_some(short[edge.target].as_str()),
+                    after: &edge.after,
+                });
+                rewrite::apply(node.bytes, replacements)
+            })
         })
         .collect();
-    Ok(Linked {
-        hashed,
+    Ok(Named {
+        served_paths,
         rewritten,
         rewrite_counts: edges.iter().map(Vec::len).collect(),
-        warnings,
+        warnings: resolver.warnings,
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn resolve_node(
-    node: &Node<'_>,
-    nodes: &[Node<'_>],
-    index: &HashMap<&str, usize>,
-    prefix_path: &str,
-    allow_missing: &GlobSet,
-    missing: &mut Vec<MissingReference>,
-    warnings: &mut Vec<String>,
-) -> Vec<Edge> {
-    let mut lines = Lines::new(node.bytes);
-    let mut edges = Vec::new();
-    for r in node.refs {
-        if r.kind == Kind::EsImport && !(r.url.starts_with("./") || r.url.starts_with("../")) {
-            continue;
+/// Step 0: each reference resolved against the table, or collected as
+/// missing (an error) or allowed (a warning).
+struct Resolver<'n, 'a> {
+    nodes: &'n [Node<'a>],
+    /// Logical path -> node.
+    index: HashMap<&'a str, usize>,
+    prefix_path: &'n str,
+    allow_missing: &'n GlobSet,
+    missing: Vec<MissingReference>,
+    warnings: Vec<String>,
+}
+
+impl Resolver<'_, '_> {
+    fn resolve(&mut self, node: &Node<'_>) -> Vec<Edge> {
+        let mut lines = Lines::new(node.bytes);
+        let mut edges = Vec::new();
+        for r in node.refs {
+            if r.kind == Kind::EsImport && !(r.url.starts_with("./") || r.url.starts_with("../")) {
+                continue;
+            }
+            let Some(local) = url::local(&r.url) else {
+                continue;
+            };
+            let target = match url::resolve(node.logical, local.path, self.prefix_path) {
+                Resolved::Outside => continue,
+                Resolved::Path(p) => match self.index.get(p.as_str()) {
+                    Some(&target) => {
+                        let dot_slash = local.path.starts_with("./") || r.kind == Kind::EsImport;
+                        let target_node = &self.nodes[target];
+                        let extension = (!target_node.keep_name)
+                            .then(|| naming::hash_slot(target_node.logical).1);
+                        let (before, after) =
+                            url::relative(node.logical, target_node.logical, extension, dot_slash);
+                        edges.push(Edge {
+                            span: r.span.clone(),
+                            target,
+                            before: rewrite::escape(r.syntax, &before),
+                            after: rewrite::escape(r.syntax, &format!("{after}{}", local.suffix)),
+                        });
+                        continue;
+                    }
+                    None => Some(p),
+                },
+                Resolved::NotAFile(p) => Some(p),
+                Resolved::AboveRoot => None,
+            };
+            // Missing. A source map's `file` is only a label: no error.
+            if r.kind == Kind::SourceMapFile {
+                continue;
+            }
+            let line = lines.line_of(r.span.start);
+            let subject = target.as_deref().unwrap_or(local.path);
+            if let Some(glob) = self.allow_missing.first_match(subject) {
+                self.warnings.push(format!(
+                    "{} line {line}: `{}` refers to `{subject}`, which is not an asset; left as written (allowed by `{}`)",
+                    node.path.display(),
+                    r.url,
+                    glob.as_str()
+                ));
+                continue;
+            }
+            let expected = target
+                .as_deref()
+                .and_then(|t| asset_root(node).map(|root| root.join(t)));
+            self.missing.push(MissingReference {
+                file: node.path.to_path_buf(),
+                line,
+                reference: r.url.clone(),
+                target,
+                expected,
+            });
         }
-        let Some(local) = url::local(&r.url) else {
-            continue;
-        };
-        let target = match url::resolve(node.logical, local.path, prefix_path) {
-            Resolved::Outside => continue,
-            Resolved::Path(p) => match index.get(p.as_str()) {
-                Some(&target) => {
-                    let dot_slash = local.path.starts_with("./") || r.kind == Kind::EsImport;
-                    let target_node = &nodes[target];
-                    let extension =
-                        (!target_node.keep_name).then(|| naming::hash_slot(target_node.logical).1);
-                    let (before, after) =
-                        url::relative(node.logical, target_node.logical, extension, dot_slash);
-                    edges.push(Edge {
-                        span: r.span.clone(),
-                        target,
-                        before: rewrite::escape(r.syntax, &before),
-                        after: rewrite::escape(r.syntax, &format!("{after}{}", local.suffix)),
-                    });
-                    continue;
-                }
-                None => Some(p),
-            },
-            Resolved::NotAFile(p) => Some(p),
-            Resolved::AboveRoot => None,
-        };
-        // Missing. A source map's `file` is only a label: no error.
-        if r.kind == Kind::SourceMapFile {
-            continue;
-        }
-        let line = lines.line_of(r.span.start);
-        let subject = target.as_deref().unwrap_or(local.path);
-        if let Some(glob) = allow_missing.first_match(subject) {
-            warnings.push(format!(
-                "{} line {line}: `{}` refers to `{subject}`, which is not an asset; left as written (allowed by `{}`)",
-                node.path.display(),
-                r.url,
-                glob.as_str()
-            ));
-            continue;
-        }
-        let expected = target
-            .as_deref()
-            .and_then(|t| asset_root(node).map(|root| root.join(t)));
-        missing.push(MissingReference {
-            file: node.path.to_path_buf(),
-            line,
-            reference: r.url.clone(),
-            target,
-            expected,
-        });
+        edges
     }
-    edges
 }
 
 /// The asset folder a node was found in: its path without the logical
@@ -296,24 +302,6 @@ fn name_hashes(edges: &[Vec<Edge>], placeholder: &[[u8; 32]]) -> Vec<[u8; 32]> {
             hasher.finalize().into()
         })
         .collect()
-}
-
-/// Step 3.
-fn final_bytes(bytes: &[u8], edges: &[Edge], nodes: &[Node<'_>], short: &[String]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() + edges.len() * 17);
-    let mut pos = 0;
-    for edge in edges {
-        out.extend_from_slice(&bytes[pos..edge.span.start]);
-        out.extend_from_slice(edge.before.as_bytes());
-        if !nodes[edge.target].keep_name {
-            out.push(b'.');
-            out.extend_from_slice(short[edge.target].as_bytes());
-        }
-        out.extend_from_slice(edge.after.as_bytes());
-        pos = edge.span.end;
-    }
-    out.extend_from_slice(&bytes[pos..]);
-    out
 }
 
 #[cfg(test)]

@@ -6,26 +6,13 @@
 //! must run the pipeline in its `build.rs`. A path that is not in the asset
 //! folders is a compile error that names it and suggests the closest path.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use asset_manifest::Manifest;
+use asset_manifest::layout::MANIFEST_PATH;
 use proc_macro::TokenStream;
 use quote::quote_spanned;
-use serde::Deserialize;
 use syn::{LitStr, parse_macro_input};
-
-/// Where `asset-build` writes the manifest, relative to `OUT_DIR`.
-const MANIFEST: &str = "asset-build/manifest.json";
-
-#[derive(Deserialize)]
-struct Manifest {
-    assets: BTreeMap<String, Entry>,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    url: String,
-}
 
 /// The hashed URL of an asset, checked at compile time.
 ///
@@ -48,14 +35,14 @@ fn resolve(path: &str) -> Result<String, String> {
         "asset!: OUT_DIR is not set; this crate needs a build.rs that runs `asset_build::Pipeline`"
             .to_owned()
     })?;
-    let manifest_path = PathBuf::from(out_dir).join(MANIFEST);
+    let manifest_path = PathBuf::from(out_dir).join(MANIFEST_PATH);
     let text = std::fs::read_to_string(&manifest_path).map_err(|err| {
         format!(
             "asset!: cannot read the asset manifest {}: {err}; does this crate's build.rs run `asset_build::Pipeline`?",
             manifest_path.display()
         )
     })?;
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|err| {
+    let manifest = Manifest::from_json(&text).map_err(|err| {
         format!(
             "asset!: the asset manifest {} is not valid: {err}",
             manifest_path.display()

@@ -7,19 +7,32 @@
 #[test]
 fn ui() {
     let out_dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("asset-macros-ui");
-    let manifest_dir = out_dir.join("asset-build");
-    std::fs::create_dir_all(&manifest_dir).unwrap();
+    std::fs::create_dir_all(out_dir.join(asset_manifest::layout::OUTPUT_DIR)).unwrap();
+    let mut manifest = asset_manifest::Manifest::new("/static/");
+    for (logical, url, content_type) in [
+        (
+            "css/app.css",
+            "/static/css/app.0123456789abcdef.css",
+            "text/css; charset=utf-8",
+        ),
+        (
+            "js/app.js",
+            "/static/js/app.fedcba9876543210.js",
+            "text/javascript; charset=utf-8",
+        ),
+    ] {
+        manifest.assets.insert(
+            logical.to_owned(),
+            asset_manifest::manifest::ManifestAsset {
+                url: url.to_owned(),
+                content_type: content_type.to_owned(),
+                ..Default::default()
+            },
+        );
+    }
     std::fs::write(
-        manifest_dir.join("manifest.json"),
-        r#"{
-  "version": 1,
-  "url_prefix": "/static/",
-  "assets": {
-    "css/app.css": { "url": "/static/css/app.0123456789abcdef.css" },
-    "js/app.js": { "url": "/static/js/app.fedcba9876543210.js" }
-  }
-}
-"#,
+        out_dir.join(asset_manifest::layout::MANIFEST_PATH),
+        manifest.to_json(),
     )
     .unwrap();
     // SAFETY of intent: set before trybuild starts cargo; tests in this

@@ -3,14 +3,21 @@
 //! [`AssetService`] is an actix-web service factory. Give it the path it is
 //! served under and register it on the `App`:
 //!
-//! ```ignore
-//! asset_runtime::include_assets!();
+//! ```no_run
+//! # asset_runtime::__example_assets!();
+//! # async fn index() -> &'static str { "" }
+//! use actix_web::{App, HttpServer, web};
 //!
+//! # async fn run() -> std::io::Result<()> {
 //! HttpServer::new(|| {
 //!     App::new()
 //!         .route("/", web::get().to(index))
 //!         .service(ASSETS.service().mount("/static"))
 //! })
+//! .bind(("127.0.0.1", 3000))?
+//! .run()
+//! .await
+//! # }
 //! ```
 //!
 //! Requests under `/static` that name no asset get the same 404 as with
@@ -18,15 +25,18 @@
 //! the app's default service, which actix-web calls for every path that no
 //! route matched:
 //!
-//! ```ignore
-//! App::new()
+//! ```
+//! # asset_runtime::__example_assets!();
+//! # async fn index() -> &'static str { "" }
+//! # use actix_web::{App, web};
+//! let app = App::new()
 //!     .route("/", web::get().to(index))
-//!     .default_service(ASSETS.service().mount("/static"))
+//!     .default_service(ASSETS.service().mount("/static"));
 //! ```
 //!
 //! Register it on the `App` itself, not inside a `web::scope`: the mount
 //! path is matched against the whole request path. For a handler of your
-//! own, [`respond`] answers one `HttpRequest`.
+//! own, [`serve`] answers one `HttpRequest`.
 //!
 //! actix-web has its own HTTP types; the adapter copies the five request
 //! headers the core reads (`Accept-Encoding`, `If-Match`, `If-None-Match`,
@@ -48,16 +58,12 @@ use actix_web::http::{Method as ActixMethod, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
 use bytes::Bytes;
 
-use crate::AssetService;
-use crate::respond::REQUEST_HEADERS;
+use crate::{AssetService, REQUEST_HEADERS};
 
-/// Answers one actix-web request: the asset, or a 404.
-pub fn respond(service: &AssetService, request: &HttpRequest) -> HttpResponse {
-    try_respond(service, request).unwrap_or_else(|| convert(crate::not_found(), false))
-}
-
-/// Answers one actix-web request, or `None` when its path names no asset.
-pub fn try_respond(service: &AssetService, request: &HttpRequest) -> Option<HttpResponse> {
+/// Answers one actix-web request, or `None` when its path names no asset
+/// (the app's own 404, or [`not_found`](crate::not_found), is then the
+/// answer).
+pub fn serve(service: &AssetService, request: &HttpRequest) -> Option<HttpResponse> {
     let method = http::Method::from_bytes(request.method().as_str().as_bytes()).ok()?;
     let mut headers = http::HeaderMap::new();
     for name in REQUEST_HEADERS {
@@ -67,7 +73,7 @@ pub fn try_respond(service: &AssetService, request: &HttpRequest) -> Option<Http
             }
         }
     }
-    let response = service.try_respond(&method, request.uri().path(), &headers)?;
+    let response = service.serve(&method, request.uri().path(), &headers)?;
     Some(convert(response, request.method() == ActixMethod::HEAD))
 }
 
@@ -153,7 +159,8 @@ impl Service<ServiceRequest> for AssetService {
     }
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let response = respond(self, request.request());
+        let response =
+            serve(self, request.request()).unwrap_or_else(|| convert(crate::not_found(), false));
         ready(Ok(request.into_response(response)))
     }
 }

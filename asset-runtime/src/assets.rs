@@ -1,64 +1,48 @@
-//! The table that `asset-build` generates: assets, their variants, lookup.
+//! [`Assets`]: the table of one crate, and lookup in it.
+//!
+//! A table is either embedded (the bytes compiled in, a `phf` map from
+//! request path to [`Asset`]) or, in development mode, a
+//! [`DevTable`](crate::dev) that reads the files from disk. Each kind has
+//! its own type; [`Assets`] holds one and adds the URL prefix.
 
 use std::sync::OnceLock;
 
-use crate::Encoding;
+use crate::Asset;
 use crate::dev::DevTable;
-
-/// One stored encoding of an asset.
-#[derive(Debug)]
-pub struct Variant {
-    /// The content coding of `bytes`.
-    pub encoding: Encoding,
-    /// The strong ETag of these bytes, quotes included: `"<hash>"`,
-    /// `"<hash>-br"`, `"<hash>-gz"`, `"<hash>-zst"`.
-    pub etag: &'static str,
-    /// The bytes sent on the wire.
-    pub bytes: &'static [u8],
-    /// `bytes.len()` in decimal, ready for `Content-Length`.
-    pub content_length: &'static str,
-}
-
-/// One file of the asset folders, as embedded.
-#[derive(Debug)]
-pub struct Asset {
-    /// The path inside the asset folders, with `/` separators:
-    /// `css/app.css`.
-    pub logical_path: &'static str,
-    /// The fingerprinted path: `css/app.3f2a1b9c4d5e6f70.css`.
-    pub hashed_path: &'static str,
-    /// The URL of the hashed path under the URL prefix, percent-encoded:
-    /// `/static/css/app.3f2a1b9c4d5e6f70.css`.
-    pub url: &'static str,
-    /// The URL of the logical path under the URL prefix, percent-encoded.
-    pub logical_url: &'static str,
-    /// The `Content-Type` header value, with `charset=utf-8` on text types.
-    pub content_type: &'static str,
-    /// Subresource Integrity of the identity bytes: `sha384-<base64>`.
-    pub integrity: &'static str,
-    /// The stored variants; the first is always [`Encoding::Identity`].
-    pub variants: &'static [Variant],
-}
-
-impl Asset {
-    /// The bytes as they are (the identity variant).
-    pub fn bytes(&self) -> &'static [u8] {
-        self.variants[0].bytes
-    }
-
-    /// The variant stored in `encoding`, if one was kept.
-    pub fn variant(&self, encoding: Encoding) -> Option<&'static Variant> {
-        self.variants.iter().find(|v| v.encoding == encoding)
-    }
-}
 
 /// A map entry: which asset a request path names, and whether that path is
 /// the fingerprinted (immutable) one.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Entry {
-    pub asset: &'static Asset,
-    pub immutable: bool,
+    asset: &'static Asset,
+    immutable: bool,
+}
+
+impl Entry {
+    /// The asset's hashed path (or a kept name): immutable.
+    pub const fn hashed(asset: &'static Asset) -> Self {
+        Entry {
+            asset,
+            immutable: true,
+        }
+    }
+
+    /// The asset's logical path.
+    pub const fn logical(asset: &'static Asset) -> Self {
+        Entry {
+            asset,
+            immutable: false,
+        }
+    }
+
+    fn lookup(&self) -> Lookup {
+        if self.immutable {
+            Lookup::Hashed(self.asset)
+        } else {
+            Lookup::Logical(self.asset)
+        }
+    }
 }
 
 /// What a request path names.
@@ -83,19 +67,47 @@ impl Lookup {
 /// [`include_assets!`](crate::include_assets).
 #[derive(Debug)]
 pub struct Assets {
-    map: &'static phf::Map<&'static str, Entry>,
-    list: &'static [&'static Asset],
+    table: Table,
     url_prefix: &'static str,
     prefix_override: OnceLock<PrefixOverride>,
-    /// Set in development mode: files read from disk (`dev.rs`).
-    dev: Option<&'static DevTable>,
+}
+
+#[derive(Debug)]
+enum Table {
+    Embedded(Embedded),
+    Dev(&'static DevTable),
+}
+
+/// A table compiled into the binary.
+#[derive(Debug)]
+struct Embedded {
+    map: &'static phf::Map<&'static str, Entry>,
+    /// Ordered by logical path.
+    list: &'static [&'static Asset],
+}
+
+impl Embedded {
+    fn lookup(&self, path: &str) -> Option<Lookup> {
+        self.map.get(path).map(Entry::lookup)
+    }
+
+    fn get(&self, logical_path: &str) -> Option<&'static Asset> {
+        let entry = self.map.get(logical_path)?;
+        (entry.asset.logical_path() == logical_path).then_some(entry.asset)
+    }
+
+    fn index_of(&self, logical_path: &str) -> Option<usize> {
+        self.list
+            .binary_search_by(|a| a.logical_path().cmp(logical_path))
+            .ok()
+    }
 }
 
 /// URLs rebuilt once, at startup, under another prefix.
 #[derive(Debug)]
 struct PrefixOverride {
     prefix: &'static str,
-    /// Aligned with `Assets::list`.
+    /// Aligned with the embedded list.
     urls: Vec<&'static str>,
 }
 
@@ -136,26 +148,18 @@ impl Assets {
         url_prefix: &'static str,
     ) -> Self {
         Assets {
-            map,
-            list,
+            table: Table::Embedded(Embedded { map, list }),
             url_prefix,
             prefix_override: OnceLock::new(),
-            dev: None,
         }
     }
 
     #[doc(hidden)]
-    pub const fn __new_dev(
-        map: &'static phf::Map<&'static str, Entry>,
-        dev: &'static DevTable,
-        url_prefix: &'static str,
-    ) -> Self {
+    pub const fn __new_dev(dev: &'static DevTable, url_prefix: &'static str) -> Self {
         Assets {
-            map,
-            list: &[],
+            table: Table::Dev(dev),
             url_prefix,
             prefix_override: OnceLock::new(),
-            dev: Some(dev),
         }
     }
 
@@ -163,7 +167,7 @@ impl Assets {
     /// files are read from disk when they change and served with
     /// `Cache-Control: no-cache`. See [`dev`](crate::dev).
     pub fn is_dev(&self) -> bool {
-        self.dev.is_some()
+        matches!(self.table, Table::Dev(_))
     }
 
     /// Serves URLs under another prefix from now on, without a rebuild:
@@ -174,24 +178,34 @@ impl Assets {
     /// (they are compile-time constants). It can be set once; the URLs are
     /// built then, so lookups stay allocation-free.
     ///
-    /// ```ignore
-    /// asset_runtime::include_assets!();
+    /// ```no_run
+    /// # asset_runtime::__example_assets!();
+    /// # fn main() -> Result<(), asset_runtime::UrlPrefixError> {
     /// if let Ok(cdn) = std::env::var("ASSET_URL_PREFIX") {
     ///     ASSETS.set_url_prefix(&cdn)?; // "https://cdn.example.com/static/"
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn set_url_prefix(&'static self, prefix: &str) -> Result<(), UrlPrefixError> {
-        let prefix =
-            normalize_prefix(prefix).ok_or_else(|| UrlPrefixError::Invalid(prefix.to_owned()))?;
+        let prefix = asset_manifest::prefix::normalize(prefix)
+            .ok_or_else(|| UrlPrefixError::Invalid(prefix.to_owned()))?;
         let mut fresh = false;
         let current = self.prefix_override.get_or_init(|| {
             fresh = true;
             let prefix: &'static str = Box::leak(prefix.clone().into_boxed_str());
-            let urls = self
-                .list
+            let list = match &self.table {
+                Table::Embedded(embedded) => embedded.list,
+                // Development-mode assets are built under the current prefix.
+                Table::Dev(_) => &[],
+            };
+            let urls = list
                 .iter()
                 .map(|a| {
-                    let path = a.url.strip_prefix(self.url_prefix).unwrap_or(a.hashed_path);
+                    let path = a
+                        .url()
+                        .strip_prefix(self.url_prefix)
+                        .unwrap_or(a.hashed_path());
                     &*Box::leak(format!("{prefix}{path}").into_boxed_str())
                 })
                 .collect();
@@ -208,46 +222,28 @@ impl Assets {
     /// prefix, without a leading `/`, and already percent-decoded:
     /// `css/app.3f2a1b9c4d5e6f70.css` or `css/app.css`.
     pub fn lookup(&self, path: &str) -> Option<Lookup> {
-        if let Some(dev) = self.dev {
-            let (asset, hashed) = dev.lookup(path, self.url_prefix(), self.url_prefix)?;
-            return Some(if hashed {
-                Lookup::Hashed(asset)
-            } else {
-                Lookup::Logical(asset)
-            });
+        match &self.table {
+            Table::Embedded(embedded) => embedded.lookup(path),
+            Table::Dev(dev) => dev.lookup(path, self.url_prefix(), self.url_prefix),
         }
-        let entry = self.map.get(path)?;
-        Some(if entry.immutable {
-            Lookup::Hashed(entry.asset)
-        } else {
-            Lookup::Logical(entry.asset)
-        })
     }
 
     /// The asset at a logical path such as `css/app.css`.
     pub fn get(&self, logical_path: &str) -> Option<&'static Asset> {
-        if let Some(dev) = self.dev {
-            return dev.get(logical_path, self.url_prefix(), self.url_prefix);
+        match &self.table {
+            Table::Embedded(embedded) => embedded.get(logical_path),
+            Table::Dev(dev) => dev.get(logical_path, self.url_prefix(), self.url_prefix),
         }
-        let entry = self.map.get(logical_path)?;
-        (entry.asset.logical_path == logical_path).then_some(entry.asset)
     }
 
     /// The hashed URL of a logical path: `url("css/app.css")` is
     /// `Some("/static/css/app.3f2a1b9c4d5e6f70.css")`.
     pub fn url(&self, logical_path: &str) -> Option<&'static str> {
-        let asset = self.get(logical_path)?;
-        match self.prefix_override.get() {
-            // Development-mode assets are built under the current prefix.
-            _ if self.dev.is_some() => Some(asset.url),
-            None => Some(asset.url),
-            Some(o) => {
-                let index = self
-                    .list
-                    .binary_search_by(|a| a.logical_path.cmp(logical_path))
-                    .ok()?;
-                Some(o.urls[index])
+        match (&self.table, self.prefix_override.get()) {
+            (Table::Embedded(embedded), Some(o)) => {
+                embedded.index_of(logical_path).map(|i| o.urls[i])
             }
+            _ => self.get(logical_path).map(Asset::url),
         }
     }
 
@@ -256,13 +252,12 @@ impl Assets {
     /// `integrity` attribute need `crossorigin="anonymous"` and the
     /// responses need `Access-Control-Allow-Origin`.
     pub fn is_cross_origin(&self) -> bool {
-        let prefix = self.url_prefix();
-        prefix.starts_with("http://") || prefix.starts_with("https://")
+        asset_manifest::prefix::is_cross_origin(self.url_prefix())
     }
 
     /// The Subresource Integrity value (`sha384-...`) of a logical path.
     pub fn integrity(&self, logical_path: &str) -> Option<&'static str> {
-        self.get(logical_path).map(|a| a.integrity)
+        self.get(logical_path).map(Asset::integrity)
     }
 
     /// Every asset, ordered by logical path. (In development mode, the
@@ -273,7 +268,10 @@ impl Assets {
 
     /// How many assets there are.
     pub fn len(&self) -> usize {
-        self.dev.map_or(self.list.len(), DevTable::len)
+        match &self.table {
+            Table::Embedded(embedded) => embedded.list.len(),
+            Table::Dev(dev) => dev.len(),
+        }
     }
 
     /// Whether there are none.
@@ -301,9 +299,11 @@ impl IntoIterator for &Assets {
     type IntoIter = Iter;
 
     fn into_iter(self) -> Iter {
-        Iter(match self.dev {
-            Some(dev) => IterInner::Dev(dev.all(self.url_prefix(), self.url_prefix).into_iter()),
-            None => IterInner::Embedded(self.list.iter()),
+        Iter(match &self.table {
+            Table::Embedded(embedded) => IterInner::Embedded(embedded.list.iter()),
+            Table::Dev(dev) => {
+                IterInner::Dev(dev.all(self.url_prefix(), self.url_prefix).into_iter())
+            }
         })
     }
 }
@@ -337,48 +337,3 @@ impl Iterator for Iter {
 }
 
 impl ExactSizeIterator for Iter {}
-
-/// Checks and normalises a URL prefix the way `asset-build` does: it starts
-/// with `/`, `http://` or `https://` (not `//`), holds only visible ASCII
-/// without quotes, `<`, `>`, `?`, `#`, `\\` or a backtick, and ends with `/`.
-fn normalize_prefix(prefix: &str) -> Option<String> {
-    let ok_start =
-        prefix.starts_with('/') || prefix.starts_with("http://") || prefix.starts_with("https://");
-    let ok_chars = prefix
-        .bytes()
-        .all(|b| b.is_ascii_graphic() && !b"\"'<>?#\\`".contains(&b));
-    if !ok_start || !ok_chars || prefix.starts_with("//") {
-        return None;
-    }
-    Some(if prefix.ends_with('/') {
-        prefix.to_owned()
-    } else {
-        format!("{prefix}/")
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalize_prefix;
-
-    #[test]
-    fn prefixes_follow_the_build_rules() {
-        assert_eq!(normalize_prefix("/assets").as_deref(), Some("/assets/"));
-        assert_eq!(
-            normalize_prefix("https://cdn.example.com/static").as_deref(),
-            Some("https://cdn.example.com/static/")
-        );
-        for bad in [
-            "",
-            "static/",
-            "//cdn.example.com/",
-            "/a b/",
-            "/a\"b/",
-            "/a?b/",
-            "ftp://x/",
-            "/a\\b/",
-        ] {
-            assert_eq!(normalize_prefix(bad), None, "{bad}");
-        }
-    }
-}

@@ -19,15 +19,13 @@
 //! is for the edit loop, not for production.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
 
-use base64::Engine;
-use sha2::{Digest, Sha256, Sha384};
+use asset_manifest::{Fingerprint, fingerprint, naming};
 
-use crate::{Asset, Encoding, Variant, rolling};
+use crate::{Asset, Encoding, Lookup, Variant};
 
 /// A file of the asset folders, as listed by a development-mode table.
 #[doc(hidden)]
@@ -49,11 +47,13 @@ pub struct DevTable {
     roots: &'static [&'static str],
     /// `roots` with links resolved, worked out at the first request.
     real_roots: OnceLock<Vec<PathBuf>>,
-    loaded: Mutex<BTreeMap<&'static str, Loaded>>,
+    cache: Mutex<BTreeMap<&'static str, Cached>>,
 }
 
+/// A file's contents as last read, and the size and modification time
+/// they were read at.
 #[derive(Debug, Clone, Copy)]
-struct Loaded {
+struct Cached {
     stamp: (u64, Option<SystemTime>),
     asset: &'static Asset,
 }
@@ -65,7 +65,7 @@ impl DevTable {
             files,
             roots,
             real_roots: OnceLock::new(),
-            loaded: Mutex::new(BTreeMap::new()),
+            cache: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -77,20 +77,14 @@ impl DevTable {
             .map(|i| &files[i])
     }
 
-    /// A logical or hashed path; the flag says whether it was hashed. Any
-    /// hash names the current contents.
-    pub(crate) fn lookup(
-        &self,
-        path: &str,
-        prefix: &str,
-        build_prefix: &str,
-    ) -> Option<(&'static Asset, bool)> {
+    /// A logical or hashed path. Any hash names the current contents.
+    pub(crate) fn lookup(&self, path: &str, prefix: &str, build_prefix: &str) -> Option<Lookup> {
         if let Some(file) = self.file(path) {
-            return self.load(file, prefix, build_prefix).map(|a| (a, false));
+            return self.load(file, prefix, build_prefix).map(Lookup::Logical);
         }
-        let (logical, _hash) = rolling::split_hashed(path)?;
+        let (logical, _hash) = naming::split_hashed(path)?;
         let file = self.file(&logical)?;
-        self.load(file, prefix, build_prefix).map(|a| (a, true))
+        self.load(file, prefix, build_prefix).map(Lookup::Hashed)
     }
 
     pub(crate) fn get(
@@ -136,15 +130,15 @@ impl DevTable {
             return None;
         }
         let stamp = (meta.len(), meta.modified().ok());
-        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(hit) = loaded.get(file.logical_path) {
-            if hit.stamp == stamp && hit.asset.url.starts_with(prefix) {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = cache.get(file.logical_path) {
+            if hit.stamp == stamp && hit.asset.url().starts_with(prefix) {
                 return Some(hit.asset);
             }
         }
         let bytes = std::fs::read(&real).ok()?;
         let asset = leak_asset(file, bytes, prefix, build_prefix);
-        loaded.insert(file.logical_path, Loaded { stamp, asset });
+        cache.insert(file.logical_path, Cached { stamp, asset });
         Some(asset)
     }
 }
@@ -159,36 +153,29 @@ fn leak_asset(
     prefix: &str,
     build_prefix: &str,
 ) -> &'static Asset {
-    let digest = Sha256::digest(&bytes);
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    let integrity = format!(
-        "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&bytes))
-    );
+    let print = Fingerprint::of(&bytes);
+    let integrity = fingerprint::integrity(&bytes);
     let encoded_logical = file
         .logical_url
         .strip_prefix(build_prefix)
         .unwrap_or(file.logical_path);
-    let hash = &hex[..rolling::HASH_LEN];
-    let hashed_path = rolling::join_hashed(file.logical_path, hash);
-    let url = format!("{prefix}{}", rolling::join_hashed(encoded_logical, hash));
+    let hash = print.name_hash();
+    let hashed_path = naming::hashed_path(file.logical_path, hash);
+    let url = format!("{prefix}{}", naming::hashed_path(encoded_logical, hash));
     let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-    let variants = Box::leak(Box::new([Variant {
-        encoding: Encoding::Identity,
-        etag: leak(format!("\"{}\"", &hex[..32])),
+    let variants = Box::leak(Box::new([Variant::__new(
+        Encoding::Identity,
+        leak(print.etag(Encoding::Identity)),
         bytes,
-        content_length: leak(bytes.len().to_string()),
-    }]));
-    Box::leak(Box::new(Asset {
-        logical_path: file.logical_path,
-        hashed_path: leak(hashed_path),
-        url: leak(url),
-        logical_url: file.logical_url,
-        content_type: file.content_type,
-        integrity: leak(integrity),
+        leak(bytes.len().to_string()),
+    )]));
+    Box::leak(Box::new(Asset::__new(
+        file.logical_path,
+        leak(hashed_path),
+        leak(url),
+        file.logical_url,
+        file.content_type,
+        leak(integrity),
         variants,
-    }))
+    )))
 }

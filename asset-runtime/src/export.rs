@@ -16,15 +16,19 @@
 //! the objects the URLs name, and the precompressed siblings for servers
 //! that pick them themselves (nginx `gzip_static`, a CDN's origin rules).
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::{Assets, Encoding};
+use asset_manifest::manifest::{Manifest, ManifestAsset, ObjectMeta};
+use asset_manifest::{Encoding, layout::MANIFEST_FILE};
 
-/// The `Cache-Control` every exported object should carry.
-pub const EXPORT_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
+use crate::Assets;
+
+/// The `Cache-Control` every exported object should carry:
+/// [`asset_manifest::IMMUTABLE`].
+pub const EXPORT_CACHE_CONTROL: &str = asset_manifest::IMMUTABLE;
 
 /// What [`Assets::export`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,10 +70,13 @@ impl Assets {
     /// `manifest.json` under `dir` (created if needed). See the
     /// [module docs](crate::export) for the layout and the object metadata.
     ///
-    /// ```ignore
-    /// asset_runtime::include_assets!();
+    /// ```no_run
+    /// # asset_runtime::__example_assets!();
+    /// # fn main() -> Result<(), asset_runtime::export::ExportError> {
     /// let report = ASSETS.export("dist/static")?;
     /// println!("{} files, {} bytes", report.files.len(), report.bytes);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn export(&self, dir: impl AsRef<Path>) -> Result<ExportReport, ExportError> {
         let dir = dir.as_ref();
@@ -77,60 +84,72 @@ impl Assets {
             files: Vec::new(),
             bytes: 0,
         };
-        let mut objects = String::new();
-        let mut assets = String::new();
+        let manifest = self.export_manifest();
         for asset in self {
-            let mut sizes = String::new();
-            for variant in asset.variants {
-                let file = match variant.encoding.file_extension() {
-                    None => asset.hashed_path.to_owned(),
-                    Some(ext) => format!("{}.{ext}", asset.hashed_path),
-                };
-                write_file(dir, &file, variant.bytes)?;
-                report.bytes += variant.bytes.len() as u64;
-                let encoding = match variant.encoding {
-                    Encoding::Identity => "null".to_owned(),
-                    other => json(other.token()),
-                };
-                let _ = write!(
-                    objects,
-                    "{}    {}: {{ \"content_type\": {}, \"cache_control\": {}, \"content_encoding\": {}, \"etag\": {}, \"size\": {} }}",
-                    if objects.is_empty() { "" } else { ",\n" },
-                    json(&file),
-                    json(asset.content_type),
-                    json(EXPORT_CACHE_CONTROL),
-                    encoding,
-                    json(variant.etag),
-                    variant.bytes.len()
-                );
-                let _ = write!(
-                    sizes,
-                    "{}{}: {}",
-                    if sizes.is_empty() { "" } else { ", " },
-                    json(variant.encoding.token()),
-                    variant.bytes.len()
-                );
+            for variant in asset.variants() {
+                let file = exported_name(asset.hashed_path(), variant.encoding());
+                write_file(dir, &file, variant.bytes())?;
+                report.bytes += variant.bytes().len() as u64;
                 report.files.push(file);
             }
-            let _ = write!(
-                assets,
-                "{}    {}: {{ \"hashed_path\": {}, \"url\": {}, \"integrity\": {}, \"content_type\": {}, \"sizes\": {{ {sizes} }} }}",
-                if assets.is_empty() { "" } else { ",\n" },
-                json(asset.logical_path),
-                json(asset.hashed_path),
-                json(self.url(asset.logical_path).unwrap_or(asset.url)),
-                json(asset.integrity),
-                json(asset.content_type),
+        }
+        let text = manifest.to_json();
+        write_file(dir, MANIFEST_FILE, text.as_bytes())?;
+        report.bytes += text.len() as u64;
+        report.files.push(MANIFEST_FILE.to_owned());
+        Ok(report)
+    }
+
+    /// The manifest an export writes: every logical path with its URL
+    /// under the current prefix, and the object metadata of every file.
+    pub fn export_manifest(&self) -> Manifest {
+        let mut manifest = Manifest::new(self.url_prefix());
+        for asset in self {
+            let mut sizes = std::collections::BTreeMap::new();
+            for variant in asset.variants() {
+                let file = exported_name(asset.hashed_path(), variant.encoding());
+                let content_encoding = (variant.encoding() != Encoding::Identity)
+                    .then(|| variant.encoding().token().to_owned());
+                manifest.objects.insert(
+                    file,
+                    ObjectMeta {
+                        content_type: asset.content_type().to_owned(),
+                        cache_control: EXPORT_CACHE_CONTROL.to_owned(),
+                        content_encoding,
+                        etag: variant.etag().to_owned(),
+                        size: variant.bytes().len() as u64,
+                    },
+                );
+                sizes.insert(
+                    variant.encoding().token().to_owned(),
+                    variant.bytes().len() as u64,
+                );
+            }
+            manifest.assets.insert(
+                asset.logical_path().to_owned(),
+                ManifestAsset {
+                    hashed_path: Some(asset.hashed_path().to_owned()),
+                    url: self
+                        .url(asset.logical_path())
+                        .unwrap_or(asset.url())
+                        .to_owned(),
+                    integrity: Some(asset.integrity().to_owned()),
+                    content_type: asset.content_type().to_owned(),
+                    etag: Some(asset.identity().etag().to_owned()),
+                    sizes,
+                },
             );
         }
-        let manifest = format!(
-            "{{\n  \"version\": 1,\n  \"url_prefix\": {},\n  \"assets\": {{\n{assets}\n  }},\n  \"objects\": {{\n{objects}\n  }}\n}}\n",
-            json(self.url_prefix())
-        );
-        write_file(dir, "manifest.json", manifest.as_bytes())?;
-        report.bytes += manifest.len() as u64;
-        report.files.push("manifest.json".to_owned());
-        Ok(report)
+        manifest
+    }
+}
+
+/// The file an exported variant is written to: the hashed path, with the
+/// encoding's extension for a precompressed sibling (`app.<hash>.css.br`).
+fn exported_name(hashed_path: &str, encoding: Encoding) -> String {
+    match encoding.file_extension() {
+        None => hashed_path.to_owned(),
+        Some(ext) => format!("{hashed_path}.{ext}"),
     }
 }
 
@@ -157,37 +176,4 @@ fn write_file(dir: &Path, relative: &str, bytes: &[u8]) -> Result<(), ExportErro
         source,
     })?;
     fs::write(&path, bytes).map_err(|source| ExportError { path, source })
-}
-
-/// A JSON string literal.
-fn json(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::json;
-
-    #[test]
-    fn json_strings_are_escaped() {
-        assert_eq!(json("css/app.css"), "\"css/app.css\"");
-        assert_eq!(json("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
-        assert_eq!(json("Ünï"), "\"Ünï\"");
-    }
 }

@@ -21,19 +21,34 @@ use crate::{AssetService, Body};
 /// [`mount`](AssetService::mount) path. With axum, let the router make it
 /// ([`AssetService`] is a `tower::Layer`):
 ///
-/// ```ignore
-/// asset_runtime::include_assets!();
+/// ```no_run
+/// # asset_runtime::__example_assets!();
+/// # #[cfg(feature = "axum")]
+/// # async fn run(listener: tokio::net::TcpListener) -> std::io::Result<()> {
+/// # async fn index() -> &'static str { "" }
 /// let app = axum::Router::new()
 ///     .route("/", axum::routing::get(index))
 ///     .layer(ASSETS.service().mount("/static"));
 /// axum::serve(listener, app).await?;
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// With hyper:
 ///
-/// ```ignore
+/// ```no_run
+/// # asset_runtime::__example_assets!();
+/// # #[cfg(feature = "hyper")]
+/// # async fn run(stream: tokio::net::TcpStream) -> Result<(), hyper::Error> {
+/// # use http::{Request, Response};
+/// # async fn app(_: Request<hyper::body::Incoming>) -> Result<Response<asset_runtime::Body>, std::convert::Infallible> {
+/// #     Ok(Response::new(asset_runtime::Body::from_static(b"page")))
+/// # }
+/// # let io = hyper_util::rt::TokioIo::new(stream);
 /// let app = ASSETS.service().mount("/static").fallback(hyper::service::service_fn(app));
 /// hyper::server::conn::http1::Builder::new().serve_connection(io, app).await?;
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// A request whose path names no asset goes to `inner` unchanged, method
@@ -74,7 +89,7 @@ impl<S> Fallback<S> {
     /// The asset answer, or `None` when the request names no asset.
     pub(crate) fn answer<B>(&self, request: &Request<B>) -> Option<Response<Body>> {
         self.assets
-            .try_respond(request.method(), request.uri().path(), request.headers())
+            .serve(request.method(), request.uri().path(), request.headers())
     }
 }
 

@@ -35,13 +35,3 @@ pub fn strong_match(values: &[HeaderValue], etag: &str) -> bool {
 pub fn if_range(value: &HeaderValue, etag: &str) -> bool {
     crate::conditional::if_range_matches(value, etag)
 }
-
-/// A hashed name split into its logical path and hash.
-pub fn split_hashed(path: &str) -> Option<(String, &str)> {
-    crate::rolling::split_hashed(path)
-}
-
-/// A logical path with a hash inserted, as `asset_build::hashed_path` does.
-pub fn join_hashed(logical: &str, hash: &str) -> String {
-    crate::rolling::join_hashed(logical, hash)
-}

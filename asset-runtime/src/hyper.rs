@@ -1,8 +1,9 @@
 //! `hyper::service::Service` for [`AssetService`] and [`Fallback`] (feature
 //! `hyper`), for hyper 1's `serve_connection`.
 //!
-//! ```ignore
-//! asset_runtime::include_assets!();
+//! ```no_run
+//! # asset_runtime::__example_assets!();
+//! # async fn run(listener: tokio::net::TcpListener) -> std::io::Result<()> {
 //! let service = ASSETS.service().mount("/static");
 //! loop {
 //!     let (stream, _) = listener.accept().await?;
@@ -14,6 +15,7 @@
 //!             .await;
 //!     });
 //! }
+//! # }
 //! ```
 //!
 //! `ASSETS.service().mount("/static").fallback(app)` hands every other path

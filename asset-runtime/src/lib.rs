@@ -5,20 +5,22 @@
 //! generated table. This crate defines the types of that table, looks paths
 //! up in it, and answers HTTP requests for it with the right caching headers.
 //!
-//! ```ignore
+//! ```no_run
 //! // build.rs
 //! fn main() {
 //!     asset_build::Pipeline::new("static").run();
 //! }
 //! ```
 //!
-//! ```ignore
-//! // src/main.rs
-//! asset_runtime::include_assets!(); // static ASSETS: asset_runtime::Assets
-//!
-//! let app = axum::Router::new().nest_service("/static", ASSETS.service());
-//! let css: &'static str = asset_runtime::asset!("css/app.css"); // checked at compile time
-//! assert_eq!(ASSETS.url("css/app.css"), Some(css));
+//! ```
+//! # asset_runtime::__example_assets!();
+//! // src/main.rs: `include_assets!()` defines `static ASSETS: asset_runtime::Assets`
+//! // (the examples in these docs use a two-file table in its place).
+//! let css: &'static str = ASSETS.url("css/app.css").unwrap();
+//! assert_eq!(css, "/static/css/app.257138f5fc764079.css");
+//! // asset_runtime::asset!("css/app.css") gives the same URL at compile time.
+//! # #[cfg(feature = "axum")]
+//! let app: axum::Router = axum::Router::new().nest_service("/static", ASSETS.service());
 //! ```
 //!
 //! # Features
@@ -36,23 +38,28 @@
 //! | `tera` | `asset_url` / `asset_integrity` functions and filters ([`tera`](mod@crate::tera)) |
 //! | `maud` | `asset_url` / `asset_integrity` for `maud::html!` ([`maud`](mod@crate::maud)) |
 //!
-//! Every adapter answers through the same core, [`respond`]: for the same
+//! Every adapter answers through the same core, [`serve()`]: for the same
 //! request, each gives the same status, headers and body.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// The build.rs example shows a whole file, `fn main` included.
+#![allow(clippy::needless_doctest_main)]
 
+mod asset;
 mod assets;
 mod body;
 mod conditional;
 mod date;
 pub mod dev;
-mod encoding;
+mod example;
 pub mod export;
+mod installed;
 mod negotiate;
+mod options;
 mod range;
-mod respond;
 mod rolling;
+mod serve;
 mod service;
 
 #[cfg(feature = "actix-web")]
@@ -61,7 +68,6 @@ pub mod actix;
 pub mod askama;
 #[cfg(any(feature = "tower", feature = "hyper"))]
 mod fallback;
-mod global;
 #[cfg(feature = "hyper")]
 mod hyper;
 #[cfg(feature = "maud")]
@@ -77,16 +83,17 @@ mod tower;
 #[doc(hidden)]
 pub mod fuzz_hooks;
 
-pub use assets::{Asset, Assets, Iter, Lookup, UrlPrefixError, Variant};
+pub use asset::{Asset, Variant};
+pub use asset_manifest::Encoding;
+pub use assets::{Assets, Iter, Lookup, UrlPrefixError};
 pub use body::Body;
-pub use encoding::Encoding;
 #[cfg(any(feature = "tower", feature = "hyper"))]
 pub use fallback::{Fallback, FallbackBody, FallbackFuture};
-pub use global::{
+pub use installed::{
     UnknownAsset, asset_crossorigin, asset_integrity, asset_url, installed, installed_asset,
 };
-pub use respond::{ServeOptions, not_found, respond, try_respond};
-pub use rolling::UnknownHash;
+pub use options::{ServeOptions, UnknownHash};
+pub use serve::{REQUEST_HEADERS, not_found, serve};
 pub use service::AssetService;
 
 /// The hashed URL of an asset, checked at compile time.
@@ -102,7 +109,8 @@ pub use asset_macros::asset;
 /// `include_assets!()` defines `static ASSETS: asset_runtime::Assets`;
 /// `include_assets!(pub static NAME)` picks the visibility and the name.
 ///
-/// ```ignore
+/// ```text
+/// // In a crate whose build.rs runs `asset_build::Pipeline`:
 /// asset_runtime::include_assets!();
 /// asset_runtime::include_assets!(pub(crate) static MY_ASSETS);
 /// ```
@@ -113,7 +121,11 @@ macro_rules! include_assets {
     };
     ($vis:vis static $name:ident) => {
         $vis static $name: $crate::Assets =
-            ::core::include!(::core::concat!(::core::env!("OUT_DIR"), "/asset-build/assets.rs"));
+            ::core::include!(::core::concat!(
+                ::core::env!("OUT_DIR"),
+                "/",
+                $crate::__private::code_path!()
+            ));
     };
 }
 
@@ -122,5 +134,6 @@ macro_rules! include_assets {
 pub mod __private {
     pub use crate::assets::Entry;
     pub use crate::dev::{DevFile, DevTable};
+    pub use asset_manifest::code_path;
     pub use phf;
 }

@@ -22,7 +22,7 @@
 
 use minijinja::{Environment, Error, ErrorKind, Value};
 
-use crate::global::html_safe;
+use crate::installed::html_safe;
 
 /// Adds the functions `asset_url(path)`, `asset_integrity(path)` and
 /// `asset_crossorigin(path)`, and filters of the same names

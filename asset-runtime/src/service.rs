@@ -1,28 +1,30 @@
 //! [`AssetService`]: a table, its [`ServeOptions`], and where it is mounted.
 //! The framework adapters (`tower`, `hyper`, `actix-web` features) are thin
-//! layers over [`AssetService::try_respond`].
+//! layers over [`AssetService::serve`].
 
 use std::sync::Arc;
 
 use http::{HeaderMap, Method, Request, Response};
 
-use crate::{Assets, Body, ServeOptions, not_found, try_respond};
+use crate::{Assets, Body, ServeOptions, not_found};
 
 /// Serves an [`Assets`] table. Cheap to clone.
 ///
 /// With the `tower` (or `axum`) feature it is a `tower::Service`, ready for
 /// axum's `nest_service`, which strips the mount path itself:
 ///
-/// ```ignore
-/// asset_runtime::include_assets!();
-/// let app = axum::Router::new().nest_service("/static", ASSETS.service());
+/// ```
+/// # asset_runtime::__example_assets!();
+/// # #[cfg(feature = "axum")]
+/// let app: axum::Router = axum::Router::new().nest_service("/static", ASSETS.service());
 /// ```
 ///
 /// With the `hyper` and `actix-web` features it is a hyper 1 service and an
 /// actix-web service factory; those see the whole request path, so tell the
 /// service where it is mounted with [`mount`](AssetService::mount):
 ///
-/// ```ignore
+/// ```
+/// # asset_runtime::__example_assets!();
 /// let service = ASSETS.service().mount("/static");
 /// ```
 #[derive(Clone, Debug)]
@@ -88,9 +90,10 @@ impl AssetService {
         self.mount.as_deref().unwrap_or("")
     }
 
-    /// Answers one request, or `None` when its path names no asset (the
-    /// answer every adapter gives).
-    pub fn try_respond(
+    /// Answers one request, or `None` when its path names no asset: the
+    /// answer every adapter gives. `path` is the whole request path; the
+    /// mount path is stripped here. See [`serve`](crate::serve()).
+    pub fn serve(
         &self,
         method: &Method,
         path: &str,
@@ -102,12 +105,12 @@ impl AssetService {
                 .strip_prefix(&**mount)
                 .filter(|rest| rest.starts_with('/'))?,
         };
-        try_respond(self.assets, &self.options, method, path, headers)
+        crate::serve(self.assets, &self.options, method, path, headers)
     }
 
     /// Answers one request; 404 for a path that names no asset.
     pub fn respond<B>(&self, request: &Request<B>) -> Response<Body> {
-        self.try_respond(request.method(), request.uri().path(), request.headers())
+        self.serve(request.method(), request.uri().path(), request.headers())
             .unwrap_or_else(not_found)
     }
 

@@ -4,22 +4,31 @@
 //! axum 0.8, nested (the router strips `/static` before the service sees
 //! the path):
 //!
-//! ```ignore
-//! asset_runtime::include_assets!();
-//! let app = axum::Router::new()
+//! ```
+//! # asset_runtime::__example_assets!();
+//! # #[cfg(feature = "axum")] {
+//! # async fn index() -> &'static str { "" }
+//! let app: axum::Router = axum::Router::new()
 //!     .route("/", axum::routing::get(index))
 //!     .nest_service("/static", ASSETS.service());
+//! # }
 //! ```
 //!
 //! or as a layer in front of the app's routes, handing them every request
 //! whose path names no asset (the service is a `tower::Layer` that wraps
 //! what it is given in a [`Fallback`]):
 //!
-//! ```ignore
+//! ```no_run
+//! # asset_runtime::__example_assets!();
+//! # #[cfg(feature = "axum")]
+//! # async fn run(listener: tokio::net::TcpListener) -> std::io::Result<()> {
+//! # async fn index() -> &'static str { "" }
 //! let app = axum::Router::new()
 //!     .route("/", axum::routing::get(index))
 //!     .layer(ASSETS.service().mount("/static"));
 //! axum::serve(listener, app).await?;
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! `Router::layer` also wraps the router's fallback, so asset paths that no

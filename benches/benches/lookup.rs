@@ -31,7 +31,7 @@ fn keys(entries: usize) -> Vec<(&'static str, &'static Asset)> {
     let table = table(entries);
     let mut keys: Vec<_> = table
         .iter()
-        .flat_map(|a| [(a.hashed_path, a), (a.logical_path, a)])
+        .flat_map(|a| [(a.hashed_path(), a), (a.logical_path(), a)])
         .collect();
     assert_eq!(keys.len(), entries);
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;

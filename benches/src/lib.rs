@@ -40,7 +40,7 @@ pub fn url_path(server: &str) -> String {
     match server {
         "ceiling" | "ours-nest" | "ours-layer" => {
             let asset = SITE.get(ASSET).expect("the benchmark's stylesheet");
-            format!("/static/{}", asset.hashed_path)
+            format!("/static/{}", asset.hashed_path())
         }
         _ => format!("/static/{ASSET}"),
     }
@@ -87,9 +87,9 @@ pub fn ceiling_parts() -> (&'static [u8], [(HeaderName, HeaderValue); 7]) {
     let headers = [
         (
             header::CONTENT_TYPE,
-            HeaderValue::from_static(asset.content_type),
+            HeaderValue::from_static(asset.content_type()),
         ),
-        (header::ETAG, HeaderValue::from_static(br.etag)),
+        (header::ETAG, HeaderValue::from_static(br.etag())),
         (
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -102,7 +102,7 @@ pub fn ceiling_parts() -> (&'static [u8], [(HeaderName, HeaderValue); 7]) {
         (header::VARY, HeaderValue::from_static("accept-encoding")),
         (header::CONTENT_ENCODING, HeaderValue::from_static("br")),
     ];
-    (br.bytes, headers)
+    (br.bytes(), headers)
 }
 
 /// The ceiling: a bare axum handler on the one route, answering the brotli

@@ -54,8 +54,8 @@ type Headers = Vec<(&'static str, String)>;
 fn requests() -> Vec<(Method, String, Headers)> {
     let mut out = Vec::new();
     for asset in &ASSETS {
-        let identity = asset.variants[0].etag.to_owned();
-        let last = asset.variants.last().unwrap().etag.to_owned();
+        let identity = asset.variants()[0].etag().to_owned();
+        let last = asset.variants().last().unwrap().etag().to_owned();
         let header_sets: Vec<Headers> = vec![
             vec![],
             vec![("accept-encoding", "gzip, deflate, br, zstd".into())],
@@ -89,7 +89,7 @@ fn requests() -> Vec<(Method, String, Headers)> {
                 ("range", "bytes=x".into()),
             ],
         ];
-        for path in [asset.url, asset.logical_url] {
+        for path in [asset.url(), asset.logical_url()] {
             for headers in &header_sets {
                 out.push((Method::GET, path.to_owned(), headers.clone()));
             }

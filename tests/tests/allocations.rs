@@ -16,7 +16,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use asset_runtime::{Body, ServeOptions, respond};
+use asset_runtime::{Body, ServeOptions, serve};
 use asset_tests::ASSETS;
 use http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
@@ -130,9 +130,9 @@ fn usual(counts: &[(usize, usize)]) -> (usize, usize) {
 /// Every (path, coding) case: a 3-byte file and a 229 KB one, as stored
 /// and compressed.
 fn cases() -> Vec<(&'static str, &'static str)> {
-    let tiny = ASSETS.get("data/tiny.txt").unwrap().hashed_path;
-    let big = ASSETS.get("big/lorem.txt").unwrap().hashed_path;
-    let css = ASSETS.get("css/app.css").unwrap().hashed_path;
+    let tiny = ASSETS.get("data/tiny.txt").unwrap().hashed_path();
+    let big = ASSETS.get("big/lorem.txt").unwrap().hashed_path();
+    let css = ASSETS.get("css/app.css").unwrap().hashed_path();
     vec![
         (tiny, "identity"),
         (big, "identity"),
@@ -193,7 +193,8 @@ fn respond_allocates_only_the_header_map() {
     check(Server {
         request: Box::new(|path, headers| (path.to_owned(), headers)),
         call: Box::new(move |(path, headers)| {
-            respond(&ASSETS, &options, &Method::GET, path, headers)
+            serve(&ASSETS, &options, &Method::GET, path, headers)
+                .unwrap_or_else(asset_runtime::not_found)
         }),
     });
 }

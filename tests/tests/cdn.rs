@@ -18,18 +18,22 @@ async fn exported_files_are_the_bytes_the_server_sends() {
     let client = client();
     let mut checked = 0;
     for asset in &ASSETS {
-        for variant in asset.variants {
-            let (file, accept) = match variant.encoding {
-                Encoding::Identity => (asset.hashed_path.to_owned(), "identity"),
+        for variant in asset.variants() {
+            let (file, accept) = match variant.encoding() {
+                Encoding::Identity => (asset.hashed_path().to_owned(), "identity"),
                 other => (
-                    format!("{}.{}", asset.hashed_path, other.file_extension().unwrap()),
+                    format!(
+                        "{}.{}",
+                        asset.hashed_path(),
+                        other.file_extension().unwrap()
+                    ),
                     other.token(),
                 ),
             };
             assert!(report.files.contains(&file), "{file} exported");
             let exported = std::fs::read(dir.join(&file)).unwrap();
             let response = client
-                .get(format!("http://{addr}{}", asset.url))
+                .get(format!("http://{addr}{}", asset.url()))
                 .header("accept-encoding", accept)
                 .send()
                 .await
@@ -53,16 +57,16 @@ async fn exported_files_are_the_bytes_the_server_sends() {
     let css = ASSETS.get("css/app.css").unwrap();
     assert_eq!(
         manifest["assets"]["css/app.css"]["hashed_path"],
-        css.hashed_path
+        css.hashed_path()
     );
-    let object = &manifest["objects"][format!("{}.br", css.hashed_path)];
+    let object = &manifest["objects"][format!("{}.br", css.hashed_path())];
     assert_eq!(object["content_encoding"], "br");
     assert_eq!(object["content_type"], "text/css; charset=utf-8");
     assert_eq!(
         object["cache_control"],
         "public, max-age=31536000, immutable"
     );
-    let identity = &manifest["objects"][css.hashed_path];
+    let identity = &manifest["objects"][css.hashed_path()];
     assert!(identity["content_encoding"].is_null());
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -71,7 +75,7 @@ async fn exported_files_are_the_bytes_the_server_sends() {
 async fn a_cdn_prefix_set_at_startup_moves_every_url_but_not_what_the_origin_serves() {
     let css = ASSETS.get("css/app.css").unwrap();
     let built = ASSETS.url("css/app.css").unwrap();
-    assert_eq!(built, css.url);
+    assert_eq!(built, css.url());
     assert!(!ASSETS.is_cross_origin());
 
     assert_eq!(
@@ -95,7 +99,7 @@ async fn a_cdn_prefix_set_at_startup_moves_every_url_but_not_what_the_origin_ser
     let moved = ASSETS.url("css/app.css").unwrap();
     assert_eq!(
         moved,
-        format!("https://cdn.example.com/assets/{}", css.hashed_path)
+        format!("https://cdn.example.com/assets/{}", css.hashed_path())
     );
     assert_eq!(
         ASSETS.url("docs/read me.txt").unwrap(),
@@ -104,7 +108,7 @@ async fn a_cdn_prefix_set_at_startup_moves_every_url_but_not_what_the_origin_ser
             ASSETS
                 .get("docs/read me.txt")
                 .unwrap()
-                .hashed_path
+                .hashed_path()
                 .replace(' ', "%20")
         )
     );
@@ -119,7 +123,7 @@ async fn a_cdn_prefix_set_at_startup_moves_every_url_but_not_what_the_origin_ser
     assert_eq!(asset_runtime::asset_url("css/app.css").unwrap(), moved);
     assert_eq!(
         asset_runtime::asset_integrity("css/app.css").unwrap(),
-        css.integrity
+        css.integrity()
     );
     assert_eq!(
         asset_runtime::asset_crossorigin("css/app.css").unwrap(),
@@ -145,7 +149,8 @@ fn headers_that_cdns_read() {
         .cors(true);
     let css = ASSETS.get("css/app.css").unwrap();
     let get = |path: &str, headers: &HeaderMap| {
-        asset_runtime::respond(&ASSETS, &options, &Method::GET, path, headers)
+        asset_runtime::serve(&ASSETS, &options, &Method::GET, path, headers)
+            .unwrap_or_else(asset_runtime::not_found)
     };
     let none = HeaderMap::new();
 
@@ -154,7 +159,7 @@ fn headers_that_cdns_read() {
         logical.headers()["cache-control"],
         "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
     );
-    let hashed = get(&format!("/{}", css.hashed_path), &none);
+    let hashed = get(&format!("/{}", css.hashed_path()), &none);
     assert_eq!(
         hashed.headers()["cache-control"],
         "public, max-age=31536000, immutable"
@@ -171,7 +176,7 @@ fn headers_that_cdns_read() {
     let mut conditional = HeaderMap::new();
     conditional.insert(
         "if-none-match",
-        HeaderValue::from_static(css.variants[0].etag),
+        HeaderValue::from_static(css.variants()[0].etag()),
     );
     let not_modified = get("/css/app.css", &conditional);
     assert_eq!(not_modified.status(), 304);
@@ -183,13 +188,14 @@ fn headers_that_cdns_read() {
     );
 
     // None of them by default.
-    let plain = asset_runtime::respond(
+    let plain = asset_runtime::serve(
         &ASSETS,
         &asset_runtime::ServeOptions::default(),
         &Method::GET,
         "/css/app.css",
         &none,
-    );
+    )
+    .unwrap_or_else(asset_runtime::not_found);
     assert!(plain.headers().get("surrogate-key").is_none());
     assert!(plain.headers().get("access-control-allow-origin").is_none());
 }

@@ -115,7 +115,7 @@ async fn logical_path_revalidates_every_time() {
 #[tokio::test]
 async fn hashed_name_has_sixteen_hex_digits_before_the_extension() {
     let asset = ASSETS.get("css/app.css").unwrap();
-    let (stem, ext) = asset.hashed_path.rsplit_once('.').unwrap();
+    let (stem, ext) = asset.hashed_path().rsplit_once('.').unwrap();
     assert_eq!(ext, "css");
     let (name, hash) = stem.rsplit_once('.').unwrap();
     assert_eq!(name, "css/app");
@@ -124,11 +124,11 @@ async fn hashed_name_has_sixteen_hex_digits_before_the_extension() {
         hash.bytes()
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
     );
-    assert_eq!(asset.url, format!("/static/{}", asset.hashed_path));
+    assert_eq!(asset.url(), format!("/static/{}", asset.hashed_path()));
     let license = ASSETS.get("LICENSE").unwrap();
     assert!(
-        license.hashed_path.starts_with("LICENSE.")
-            && license.hashed_path.len() == "LICENSE.".len() + 16
+        license.hashed_path().starts_with("LICENSE.")
+            && license.hashed_path().len() == "LICENSE.".len() + 16
     );
 }
 
@@ -220,13 +220,14 @@ fn another_releases_hash_can_get_the_current_bytes() {
         for (name, value) in headers {
             map.insert(name.clone(), http::HeaderValue::from_str(value).unwrap());
         }
-        asset_runtime::respond(&ASSETS, &options, &http::Method::GET, path, &map)
+        asset_runtime::serve(&ASSETS, &options, &http::Method::GET, path, &map)
+            .unwrap_or_else(asset_runtime::not_found)
     };
     let asset = ASSETS.get("css/app.css").unwrap();
     let other = asset
-        .hashed_path
-        .replace(&asset.hashed_path[8..24], "0123456789abcdef");
-    assert_ne!(other, asset.hashed_path);
+        .hashed_path()
+        .replace(&asset.hashed_path()[8..24], "0123456789abcdef");
+    assert_ne!(other, asset.hashed_path());
     let r = get(&other, &[(http::header::ACCEPT_ENCODING, "br")]);
     assert_eq!(r.status(), http::StatusCode::OK);
     assert_eq!(r.headers()["cache-control"], "no-store");
@@ -254,7 +255,7 @@ fn another_releases_hash_can_get_the_current_bytes() {
         assert_eq!(r.headers().get("cache-control"), None, "{path}");
     }
     // Preconditions and ranges work as for any path.
-    let etag = asset.variants[0].etag;
+    let etag = asset.variants()[0].etag();
     let r = get(&other, &[(http::header::IF_NONE_MATCH, etag)]);
     assert_eq!(r.status(), http::StatusCode::NOT_MODIFIED);
     assert_eq!(r.headers()["cache-control"], "no-store");
@@ -278,17 +279,18 @@ fn only_exact_table_paths_match() {
         "/css/app.css%00",
         "css/app.css/",
     ] {
-        let response =
-            asset_runtime::respond(&ASSETS, &options, &http::Method::GET, path, &headers);
+        let response = asset_runtime::serve(&ASSETS, &options, &http::Method::GET, path, &headers)
+            .unwrap_or_else(asset_runtime::not_found);
         assert_eq!(response.status(), http::StatusCode::NOT_FOUND, "{path}");
     }
-    let response = asset_runtime::respond(
+    let response = asset_runtime::serve(
         &ASSETS,
         &options,
         &http::Method::GET,
         "css/app.css",
         &headers,
-    );
+    )
+    .unwrap_or_else(asset_runtime::not_found);
     assert_eq!(
         response.status(),
         http::StatusCode::OK,
@@ -301,7 +303,9 @@ fn logical_paths_can_be_switched_off() {
     let options = asset_runtime::ServeOptions::default().serve_logical_paths(false);
     let headers = http::HeaderMap::new();
     let get = |path: &str| {
-        asset_runtime::respond(&ASSETS, &options, &http::Method::GET, path, &headers).status()
+        asset_runtime::serve(&ASSETS, &options, &http::Method::GET, path, &headers)
+            .unwrap_or_else(asset_runtime::not_found)
+            .status()
     };
     assert_eq!(get("/css/app.css"), http::StatusCode::NOT_FOUND);
     assert_eq!(
@@ -597,7 +601,7 @@ async fn content_types_and_stored_variants() {
             );
         }
         // The PNG is stored once: no compressed variant at all.
-        assert_eq!(ASSETS.get("img/noise.png").unwrap().variants.len(), 1);
+        assert_eq!(ASSETS.get("img/noise.png").unwrap().variants().len(), 1);
     }
 }
 
@@ -631,17 +635,20 @@ fn table_lookups_and_integrity() {
     );
     assert_eq!(ASSETS.integrity("css/app.css"), Some(sri.as_str()));
     assert!(
-        matches!(ASSETS.lookup(asset.hashed_path), Some(asset_runtime::Lookup::Hashed(a)) if std::ptr::eq(a, asset))
+        matches!(ASSETS.lookup(asset.hashed_path()), Some(asset_runtime::Lookup::Hashed(a)) if std::ptr::eq(a, asset))
     );
     assert!(
         matches!(ASSETS.lookup("css/app.css"), Some(asset_runtime::Lookup::Logical(a)) if std::ptr::eq(a, asset))
     );
     // A hashed path is not a logical one.
-    assert_eq!(ASSETS.get(asset.hashed_path).map(|a| a.logical_path), None);
+    assert_eq!(
+        ASSETS.get(asset.hashed_path()).map(|a| a.logical_path()),
+        None
+    );
     assert_eq!(ASSETS.url("missing.css"), None);
     assert_eq!(ASSETS.url_prefix(), "/static/");
 
-    let mut logical: Vec<&str> = ASSETS.iter().map(|a| a.logical_path).collect();
+    let mut logical: Vec<&str> = ASSETS.iter().map(|a| a.logical_path()).collect();
     let expected = [
         "LICENSE",
         "big/lorem.txt",
@@ -670,20 +677,20 @@ fn manifest_json_describes_every_asset() {
     let assets = manifest["assets"].as_object().unwrap();
     assert_eq!(assets.len(), ASSETS.len());
     for asset in &ASSETS {
-        let entry = &assets[asset.logical_path];
-        assert_eq!(entry["hashed_path"], asset.hashed_path);
-        assert_eq!(entry["url"], asset.url);
-        assert_eq!(entry["integrity"], asset.integrity);
-        assert_eq!(entry["content_type"], asset.content_type);
+        let entry = &assets[asset.logical_path()];
+        assert_eq!(entry["hashed_path"], asset.hashed_path());
+        assert_eq!(entry["url"], asset.url());
+        assert_eq!(entry["integrity"], asset.integrity());
+        assert_eq!(entry["content_type"], asset.content_type());
         assert_eq!(entry["sizes"]["identity"], asset.bytes().len());
-        for variant in &asset.variants[1..] {
-            let name = match variant.encoding {
+        for variant in &asset.variants()[1..] {
+            let name = match variant.encoding() {
                 asset_runtime::Encoding::Brotli => "br",
                 asset_runtime::Encoding::Zstd => "zstd",
                 asset_runtime::Encoding::Gzip => "gzip",
                 other => panic!("unexpected {other:?}"),
             };
-            assert_eq!(entry["sizes"][name], variant.bytes.len());
+            assert_eq!(entry["sizes"][name], variant.bytes().len());
         }
     }
 }
@@ -946,13 +953,14 @@ fn any_header_bytes_through_the_core() {
             ] {
                 let mut headers = http::HeaderMap::new();
                 headers.insert(name.clone(), http::HeaderValue::from_bytes(&value).unwrap());
-                let r = asset_runtime::respond(
+                let r = asset_runtime::serve(
                     &ASSETS,
                     &options,
                     &http::Method::GET,
-                    asset.hashed_path,
+                    asset.hashed_path(),
                     &headers,
-                );
+                )
+                .unwrap_or_else(asset_runtime::not_found);
                 assert!(r.status().as_u16() < 500, "{name}: {value:?}");
             }
         }

@@ -74,7 +74,8 @@ fn maud_helpers() {
         markup.into_string(),
         format!(
             r#"<link rel="stylesheet" href="{url}" integrity="{integrity}"><script src="{}" integrity="{}" defer></script><a href="{url}"></a>"#,
-            js.url, js.integrity
+            js.url(),
+            js.integrity()
         )
     );
     let err = asset_runtime::maud::stylesheet("css/nope.css").unwrap_err();

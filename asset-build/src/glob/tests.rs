@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn m(pattern: &str, path: &str) -> bool {

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::rewrite::ScanOptions;
 
@@ -67,20 +66,23 @@ impl Tree {
                 keep_name: self.keep.is_match(logical),
             })
             .collect();
-        let linked = link(&nodes, "/static/", &self.allow)?;
+        let named = name(&nodes, "/static/", &self.allow)?;
         let served = self
             .files
             .iter()
             .enumerate()
             .map(|(i, (p, b))| {
-                let bytes = linked.rewritten[i].clone().unwrap_or_else(|| b.clone());
+                let bytes = named.rewritten[i].clone().unwrap_or_else(|| b.clone());
                 (
                     p.clone(),
-                    (linked.hashed[i].clone(), String::from_utf8(bytes).unwrap()),
+                    (
+                        named.served_paths[i].clone(),
+                        String::from_utf8(bytes).unwrap(),
+                    ),
                 )
             })
             .collect();
-        Ok((served, linked.warnings))
+        Ok((served, named.warnings))
     }
 
     fn served(&self) -> Served {

@@ -1,5 +1,5 @@
-//! Stage 2: find the references between assets, so that they can be
-//! rewritten to hashed names.
+//! References between assets: found by scanning (stage 2), rewritten to
+//! hashed names once every name is known (stage 3, [`apply`]).
 //!
 //! Each scanner reads one kind of file and returns the [`Reference`]s in it,
 //! in byte order, each with the byte range of the URL as written and the
@@ -12,8 +12,10 @@
 //! | `.map` | the `file` field of a source map | [`source_map`] |
 //!
 //! Which URLs are local and what they resolve to is decided in [`url`];
-//! the graph stage (`graph.rs`) hashes and writes the results. Scanners never
-//! fail: malformed input yields fewer references, never an error or a panic.
+//! the graph stage (`graph.rs`) resolves them and names every file, and
+//! [`apply`] writes the references with those names, escaped for their
+//! syntax ([`escape`]). Scanners never fail: malformed input yields fewer
+//! references, never an error or a panic.
 
 pub mod css;
 pub mod js;
@@ -137,6 +139,42 @@ pub(crate) fn source_map_comment(body: &[u8]) -> Option<Range<usize>> {
     let len = body[start..].iter().take_while(|b| !is_space(**b)).count();
     let end = start + len;
     (len > 0 && body[end..].iter().all(|b| is_space(*b))).then_some(start..end)
+}
+
+/// One reference as it will be written: `before`, then `.` and the
+/// target's hash unless the target keeps its name, then `after`.
+#[derive(Debug)]
+pub struct Replacement<'a> {
+    /// The bytes of the URL as written in the file.
+    pub span: Range<usize>,
+    /// The relative URL up to the hash, escaped for the syntax.
+    pub before: &'a str,
+    /// The target's hash, or `None` for a kept name.
+    pub hash: Option<&'a str>,
+    /// The rest of the URL (extension, `?query`, `#fragment`), escaped.
+    pub after: &'a str,
+}
+
+/// The bytes with each replacement written over its span; `replacements`
+/// are in byte order and do not overlap.
+pub fn apply<'a>(
+    bytes: &[u8],
+    replacements: impl ExactSizeIterator<Item = Replacement<'a>>,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + replacements.len() * 17);
+    let mut pos = 0;
+    for r in replacements {
+        out.extend_from_slice(&bytes[pos..r.span.start]);
+        out.extend_from_slice(r.before.as_bytes());
+        if let Some(hash) = r.hash {
+            out.push(b'.');
+            out.extend_from_slice(hash.as_bytes());
+        }
+        out.extend_from_slice(r.after.as_bytes());
+        pos = r.span.end;
+    }
+    out.extend_from_slice(&bytes[pos..]);
+    out
 }
 
 fn is_space(b: u8) -> bool {

@@ -127,7 +127,7 @@ pub fn resolve(referrer: &str, path: &str, prefix_path: &str) -> Resolved {
 /// not plainly a path character in every syntax a reference appears in
 /// (CSS with or without quotes, JS and JSON strings, comments), and `:` so
 /// that a first segment never reads as a scheme.
-const SEGMENT: &AsciiSet = &crate::naming::PATH
+const SEGMENT: &AsciiSet = &asset_manifest::prefix::PATH
     .add(b'(')
     .add(b')')
     .add(b'*')

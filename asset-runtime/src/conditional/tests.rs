@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn none(header: &str, etag: &str) -> bool {

@@ -36,13 +36,13 @@ impl Row {
         let size = |encoding| {
             asset
                 .variant(encoding)
-                .map_or("-".to_owned(), |v| v.bytes.len().to_string())
+                .map_or("-".to_owned(), |v| v.bytes().len().to_string())
         };
         Row {
-            logical: asset.logical_path,
-            url: ASSETS.url(asset.logical_path).unwrap_or(asset.url),
-            etag: asset.variants[0].etag,
-            integrity: asset.integrity,
+            logical: asset.logical_path(),
+            url: ASSETS.url(asset.logical_path()).unwrap_or(asset.url()),
+            etag: asset.variants()[0].etag(),
+            integrity: asset.integrity(),
             sizes: format!(
                 "{} / {} / {}",
                 size(Encoding::Identity),

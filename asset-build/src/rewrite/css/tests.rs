@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// (text at the span, unescaped URL, kind) of every reference.

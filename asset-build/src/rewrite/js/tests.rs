@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn specifiers(js: &str) -> Vec<String> {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 #[test]
@@ -87,7 +86,7 @@ fn absolute_paths_resolve_only_under_the_prefix() {
 
 #[test]
 fn relative_references() {
-    let slot = |p| Some(crate::naming::hash_slot(p).1);
+    let slot = |p| Some(asset_manifest::naming::hash_slot(p).1);
     let rel = |from, to: &'static str| relative(from, to, slot(to), false);
     assert_eq!(
         rel("css/app.css", "fonts/a.woff2"),

@@ -38,14 +38,13 @@ use percent_encoding::percent_decode_str;
 
 use crate::range::{self, RangeRequest};
 use crate::{
-    Asset, Assets, Body, Encoding, Lookup, UnknownHash, Variant, conditional, date, negotiate,
-    rolling,
+    Asset, Assets, Body, Encoding, Lookup, ServeOptions, UnknownHash, Variant, conditional, date,
+    negotiate, rolling,
 };
 
-/// Every request header that [`respond`] reads. An adapter whose framework
-/// has its own header types converts these and no others.
-#[cfg(feature = "actix-web")]
-pub(crate) const REQUEST_HEADERS: [header::HeaderName; 5] = [
+/// Every request header that [`serve`] reads. An adapter for a framework
+/// with its own header types converts these and no others.
+pub const REQUEST_HEADERS: [header::HeaderName; 5] = [
     header::ACCEPT_ENCODING,
     header::IF_MATCH,
     header::IF_NONE_MATCH,
@@ -53,137 +52,31 @@ pub(crate) const REQUEST_HEADERS: [header::HeaderName; 5] = [
     header::RANGE,
 ];
 
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-const NO_CACHE: &str = "no-cache";
+pub(crate) const NO_CACHE: &str = "no-cache";
 const NO_STORE: &str = "no-store";
 
-/// How the responses of an [`Assets`] table are shaped.
-#[derive(Clone, Debug)]
-pub struct ServeOptions {
-    serve_logical_paths: bool,
-    immutable_cache_control: HeaderValue,
-    logical_cache_control: HeaderValue,
-    unknown_hash: UnknownHash,
-    surrogate_key: Option<HeaderName>,
-    cors: bool,
+/// The `Cache-Control` of hashed paths: [`asset_manifest::IMMUTABLE`].
+pub(crate) fn immutable() -> HeaderValue {
+    HeaderValue::from_static(asset_manifest::IMMUTABLE)
 }
 
-impl Default for ServeOptions {
-    fn default() -> Self {
-        ServeOptions {
-            serve_logical_paths: true,
-            immutable_cache_control: HeaderValue::from_static(IMMUTABLE),
-            logical_cache_control: HeaderValue::from_static(NO_CACHE),
-            unknown_hash: UnknownHash::NotFound,
-            surrogate_key: None,
-            cors: false,
-        }
-    }
-}
-
-impl ServeOptions {
-    /// Whether unhashed paths (`css/app.css`) are served too, with
-    /// `Cache-Control: no-cache` so that every use revalidates. On by
-    /// default; when off they are 404.
-    pub fn serve_logical_paths(mut self, on: bool) -> Self {
-        self.serve_logical_paths = on;
-        self
-    }
-
-    /// The `Cache-Control` of hashed paths. Default:
-    /// `public, max-age=31536000, immutable`.
-    pub fn immutable_cache_control(mut self, value: HeaderValue) -> Self {
-        self.immutable_cache_control = value;
-        self
-    }
-
-    /// The `Cache-Control` of logical paths. Default: `no-cache`.
-    pub fn logical_cache_control(mut self, value: HeaderValue) -> Self {
-        self.logical_cache_control = value;
-        self
-    }
-
-    /// What to answer for a known logical path with a hash this binary does
-    /// not have (another release's, during a rolling deploy). Default:
-    /// [`UnknownHash::NotFound`]. Either way the answer carries
-    /// `Cache-Control: no-store`.
-    ///
-    /// ```
-    /// use asset_runtime::{ServeOptions, UnknownHash};
-    ///
-    /// let options = ServeOptions::default().unknown_hash(UnknownHash::ServeCurrent);
-    /// ```
-    pub fn unknown_hash(mut self, policy: UnknownHash) -> Self {
-        self.unknown_hash = policy;
-        self
-    }
-
-    /// Lets shared caches (CDNs) keep logical paths for `s_maxage` seconds
-    /// and serve them stale for `stale_while_revalidate` more while they
-    /// refetch, while browsers still revalidate every use:
-    /// `Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=M`
-    /// (RFC 9111 §5.2.2.10, RFC 5861). Hashed paths keep their year-long
-    /// `immutable` caching, which shared caches honour as it is.
-    ///
-    /// ```
-    /// use asset_runtime::ServeOptions;
-    ///
-    /// let options = ServeOptions::default().shared_cache(60, 300);
-    /// ```
-    pub fn shared_cache(mut self, s_maxage: u32, stale_while_revalidate: u32) -> Self {
-        let value = format!(
-            "public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={stale_while_revalidate}"
-        );
-        self.logical_cache_control =
-            HeaderValue::try_from(value).expect("digits and ASCII are a valid header value");
-        self
-    }
-
-    /// Adds a surrogate-key header to every asset response, naming the
-    /// asset by its logical path (percent-encoded, so it holds no space), so
-    /// that an operator can purge one logical name from a CDN if ever
-    /// needed: `Surrogate-Key` for Fastly, `Cache-Tag` for Cloudflare.
-    ///
-    /// ```
-    /// use asset_runtime::ServeOptions;
-    /// use http::HeaderName;
-    ///
-    /// let options = ServeOptions::default().surrogate_key(HeaderName::from_static("surrogate-key"));
-    /// ```
-    pub fn surrogate_key(mut self, header: HeaderName) -> Self {
-        self.surrogate_key = Some(header);
-        self
-    }
-
-    /// Sends `Access-Control-Allow-Origin: *` with every asset response, as
-    /// fonts and `integrity`-checked scripts and stylesheets need when the
-    /// page loads them from another origin (a CDN). Off by default.
-    pub fn cors(mut self, on: bool) -> Self {
-        self.cors = on;
-        self
-    }
-}
-
-/// The per-response headers that come from [`ServeOptions`] rather than
-/// from the asset.
-struct Extra<'a> {
+/// The headers of a response that come from [`ServeOptions`] rather than
+/// from the asset: `Cache-Control`, a surrogate key, CORS.
+struct PolicyHeaders<'a> {
     cache_control: &'a HeaderValue,
     surrogate_key: Option<(&'a HeaderName, &'static str)>,
     cors: bool,
 }
 
-impl<'a> Extra<'a> {
+impl<'a> PolicyHeaders<'a> {
     fn new(
         options: &'a ServeOptions,
         assets: &Assets,
         asset: &'static Asset,
         cache_control: &'a HeaderValue,
     ) -> Self {
-        let key = asset
-            .logical_url
-            .strip_prefix(assets.build_url_prefix())
-            .unwrap_or(asset.logical_path);
-        Extra {
+        let key = asset.encoded_logical_path(assets.build_url_prefix());
+        PolicyHeaders {
             cache_control,
             surrogate_key: options.surrogate_key.as_ref().map(|name| (name, key)),
             cors: options.cors,
@@ -205,40 +98,29 @@ impl<'a> Extra<'a> {
     }
 }
 
-/// Answers one request for an asset table.
+/// Answers one request for an asset table: the framework-free core that
+/// every adapter calls (through [`AssetService::serve`](crate::AssetService::serve)).
 ///
 /// `path` is the request path relative to where the table is mounted, as it
 /// arrives (percent-encoded, with or without its leading `/`): for a table
 /// nested at `/static`, a request for `/static/css/app.css` passes
-/// `/css/app.css`. Unknown paths get a 404; use [`try_respond`] to hand them
-/// to other routes instead.
+/// `/css/app.css`. A path that names no asset gives `None`, so that the
+/// request can go to other routes; [`not_found`] is the 404 to send
+/// otherwise. A known logical path with another release's hash is not "no
+/// asset": it is answered by the [`UnknownHash`] policy.
 ///
-/// ```ignore
-/// asset_runtime::include_assets!();
-/// use asset_runtime::{ServeOptions, respond};
+/// ```
+/// # asset_runtime::__example_assets!();
+/// use asset_runtime::{ServeOptions, not_found, serve};
 /// use http::{HeaderMap, Method, StatusCode};
 ///
 /// let options = ServeOptions::default();
-/// let response = respond(&ASSETS, &options, &Method::GET, "/css/app.css", &HeaderMap::new());
+/// let response = serve(&ASSETS, &options, &Method::GET, "/css/app.css", &HeaderMap::new())
+///     .unwrap_or_else(not_found);
 /// assert_eq!(response.status(), StatusCode::OK);
 /// assert_eq!(response.headers()["cache-control"], "no-cache");
 /// ```
-pub fn respond(
-    assets: &Assets,
-    options: &ServeOptions,
-    method: &Method,
-    path: &str,
-    headers: &HeaderMap,
-) -> Response<Body> {
-    try_respond(assets, options, method, path, headers).unwrap_or_else(not_found)
-}
-
-/// Like [`respond`], but `None` for a path that names no asset, so that the
-/// request can go to other routes.
-///
-/// A known logical path with another release's hash is not "no asset": it
-/// is answered by the [`UnknownHash`] policy.
-pub fn try_respond(
+pub fn serve(
     assets: &Assets,
     options: &ServeOptions,
     method: &Method,
@@ -262,8 +144,8 @@ pub fn try_respond(
                 }
                 UnknownHash::ServeCurrent => {
                     let no_store = HeaderValue::from_static(NO_STORE);
-                    let extra = Extra::new(options, assets, asset, &no_store);
-                    respond_asset(asset, &extra, method, headers)
+                    let policy = PolicyHeaders::new(options, assets, asset, &no_store);
+                    respond_asset(asset, &policy, method, headers)
                 }
             });
         }
@@ -276,8 +158,8 @@ pub fn try_respond(
     } else {
         cache_control
     };
-    let extra = Extra::new(options, assets, asset, cache_control);
-    Some(respond_asset(asset, &extra, method, headers))
+    let policy = PolicyHeaders::new(options, assets, asset, cache_control);
+    Some(respond_asset(asset, &policy, method, headers))
 }
 
 /// The path relative to the table: without its leading `/`, percent-decoded.
@@ -294,12 +176,12 @@ fn decode(path: &str) -> Option<Cow<'_, str>> {
 /// Whether this build serves variants in `encoding`: zstd only with the
 /// `zstd` feature.
 fn served(variant: &&Variant) -> bool {
-    variant.encoding != Encoding::Zstd || cfg!(feature = "zstd")
+    variant.encoding() != Encoding::Zstd || cfg!(feature = "zstd")
 }
 
 fn respond_asset(
     asset: &'static Asset,
-    extra: &Extra<'_>,
+    policy: &PolicyHeaders<'_>,
     method: &Method,
     headers: &HeaderMap,
 ) -> Response<Body> {
@@ -309,24 +191,24 @@ fn respond_asset(
     }
 
     // A Range request that will be honoured is served from identity bytes.
-    let identity = &asset.variants[0];
+    let identity = asset.identity();
     let range = match headers.get(header::RANGE) {
         Some(value) if is_get => {
             let applies = headers
                 .get(header::IF_RANGE)
-                .is_none_or(|v| conditional::if_range_matches(v, identity.etag));
+                .is_none_or(|v| conditional::if_range_matches(v, identity.etag()));
             if applies {
-                range::parse(value, identity.bytes.len() as u64)
+                range::parse(value, identity.bytes().len() as u64)
             } else {
                 RangeRequest::Full
             }
         }
         _ => RangeRequest::Full,
     };
-    let variants = || asset.variants.iter().filter(served);
+    let variants = || asset.variants().iter().filter(served);
     let variant = match range {
         RangeRequest::Full => {
-            let stored = variants().map(|v| v.encoding);
+            let stored = variants().map(|v| v.encoding());
             let index = negotiate::negotiate(&headers.get_all(header::ACCEPT_ENCODING), stored);
             variants().nth(index).unwrap_or(identity)
         }
@@ -335,14 +217,14 @@ fn respond_asset(
     let vary = variants().count() > 1;
 
     if headers.contains_key(header::IF_MATCH)
-        && !conditional::strong_match(headers.get_all(header::IF_MATCH), variant.etag)
+        && !conditional::strong_match(headers.get_all(header::IF_MATCH), variant.etag())
     {
         return precondition_failed();
     }
     if headers.contains_key(header::IF_NONE_MATCH)
-        && conditional::none_match(headers.get_all(header::IF_NONE_MATCH), variant.etag)
+        && conditional::none_match(headers.get_all(header::IF_NONE_MATCH), variant.etag())
     {
-        return not_modified(variant, extra, vary);
+        return not_modified(variant, policy, vary);
     }
 
     let mut response = Response::new(Body::empty());
@@ -351,10 +233,10 @@ fn respond_asset(
     h.insert(header::DATE, date::now());
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(asset.content_type),
+        HeaderValue::from_static(asset.content_type()),
     );
-    h.insert(header::ETAG, HeaderValue::from_static(variant.etag));
-    extra.apply(h);
+    h.insert(header::ETAG, HeaderValue::from_static(variant.etag()));
+    policy.apply(h);
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -363,21 +245,21 @@ fn respond_asset(
     if vary {
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
-    let len = identity.bytes.len();
+    let len = identity.bytes().len();
     match range {
         RangeRequest::Full => {
-            if variant.encoding != Encoding::Identity {
+            if variant.encoding() != Encoding::Identity {
                 h.insert(
                     header::CONTENT_ENCODING,
-                    HeaderValue::from_static(variant.encoding.token()),
+                    HeaderValue::from_static(variant.encoding().token()),
                 );
             }
             h.insert(
                 header::CONTENT_LENGTH,
-                HeaderValue::from_static(variant.content_length),
+                HeaderValue::from_static(variant.content_length()),
             );
             if is_get {
-                *response.body_mut() = Body::from_static(variant.bytes);
+                *response.body_mut() = Body::from_static(variant.bytes());
             }
         }
         RangeRequest::Partial { start, end } => {
@@ -390,7 +272,7 @@ fn respond_asset(
                     .expect("digits are a valid header value"),
             );
             *response.status_mut() = StatusCode::PARTIAL_CONTENT;
-            *response.body_mut() = Body::from_static(&identity.bytes[start..=end]);
+            *response.body_mut() = Body::from_static(&identity.bytes()[start..=end]);
         }
         RangeRequest::Unsatisfiable => {
             h.remove(header::ETAG);
@@ -411,13 +293,17 @@ fn respond_asset(
     response
 }
 
-fn not_modified(variant: &'static Variant, extra: &Extra<'_>, vary: bool) -> Response<Body> {
+fn not_modified(
+    variant: &'static Variant,
+    policy: &PolicyHeaders<'_>,
+    vary: bool,
+) -> Response<Body> {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NOT_MODIFIED;
     let h = response.headers_mut();
     h.insert(header::DATE, date::now());
-    h.insert(header::ETAG, HeaderValue::from_static(variant.etag));
-    extra.apply(h);
+    h.insert(header::ETAG, HeaderValue::from_static(variant.etag()));
+    policy.apply(h);
     if vary {
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }

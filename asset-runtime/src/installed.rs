@@ -1,4 +1,5 @@
-//! The table that template helpers use.
+//! The table installed for template helpers, and the helpers any engine
+//! can call.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -64,10 +65,14 @@ pub fn installed_asset(path: &str) -> Result<&'static crate::Asset, UnknownAsset
 /// The hashed URL of a logical path in the installed table: the helper for
 /// any template engine.
 ///
-/// ```ignore
-/// asset_runtime::include_assets!();
+/// ```
+/// # asset_runtime::__example_assets!();
+/// # fn main() -> Result<(), asset_runtime::UnknownAsset> {
 /// ASSETS.install();
-/// let href = asset_runtime::asset_url("css/app.css")?; // "/static/css/app.3f2a1b9c4d5e6f70.css"
+/// let href = asset_runtime::asset_url("css/app.css")?;
+/// assert_eq!(href, "/static/css/app.257138f5fc764079.css");
+/// # Ok(())
+/// # }
 /// ```
 pub fn asset_url(path: &str) -> Result<&'static str, UnknownAsset> {
     let assets = installed().ok_or_else(|| UnknownAsset::NotInstalled(path.to_owned()))?;
@@ -97,7 +102,7 @@ pub fn asset_crossorigin(path: &str) -> Result<&'static str, UnknownAsset> {
 /// The Subresource Integrity value (`sha384-...`) of a logical path in the
 /// installed table.
 pub fn asset_integrity(path: &str) -> Result<&'static str, UnknownAsset> {
-    installed_asset(path).map(|a| a.integrity)
+    installed_asset(path).map(crate::Asset::integrity)
 }
 
 /// Whether `value` can go into HTML text or a quoted attribute as it is:

@@ -1,0 +1,315 @@
+//! [`Pipeline`]: the settings of a build and the entry point that runs
+//! its stages (`discover`, `stages`, `emit`, or `dev` in development mode).
+
+use std::path::{Path, PathBuf};
+
+use asset_manifest::layout::OUTPUT_DIR;
+
+use crate::store::BlobStore;
+use crate::{Error, dev, discover, emit, glob, rewrite, stages};
+
+/// The default of [`Pipeline::keep_names`]: names that carry a bundler's
+/// digest, such as `app-3f2a1b9c.digested.js`.
+pub const DEFAULT_KEEP_NAMES: &str = "*.digested.*";
+
+/// Configures and runs the pipeline. See the [crate docs](crate).
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    folders: Vec<PathBuf>,
+    url_prefix: String,
+    include_hidden: bool,
+    manifest_dir: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    keep_names: Vec<String>,
+    allow_missing: Vec<String>,
+    rewrite_js_imports: bool,
+    dev: Option<bool>,
+}
+
+/// The environment variable that turns development mode on (`1`, `true`
+/// or `yes`) when [`Pipeline::dev`] was not called.
+pub const DEV_ENV: &str = "ASSET_DEV";
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Report {
+    /// Every asset, ordered by logical path.
+    pub assets: Vec<AssetReport>,
+    /// The generated Rust file (included by `include_assets!`).
+    pub code_path: PathBuf,
+    /// The manifest (logical path -> hashed path, integrity, sizes).
+    pub manifest_path: PathBuf,
+    /// How many compressed variants came from the cache instead of being
+    /// compressed again.
+    pub cache_hits: usize,
+    /// How many compressions ran.
+    pub compressions: usize,
+    /// Every folder and file the crate must be rebuilt for.
+    pub watched: Vec<PathBuf>,
+    /// Missing references allowed by [`Pipeline::allow_missing`], one line
+    /// each; [`Pipeline::try_run`] prints them as `cargo::warning`.
+    pub warnings: Vec<String>,
+}
+
+/// One asset of a [`Report`].
+#[derive(Debug, Clone)]
+pub struct AssetReport {
+    /// `css/app.css`.
+    pub logical_path: String,
+    /// `css/app.3f2a1b9c4d5e6f70.css`.
+    pub hashed_path: String,
+    /// The full URL under the prefix.
+    pub url: String,
+    /// `sha384-...`.
+    pub integrity: String,
+    /// The `Content-Type`.
+    pub content_type: String,
+    /// Size of the identity bytes.
+    pub size: u64,
+    /// Sizes of the kept compressed variants, by coding name (`br`, `gzip`).
+    pub compressed: Vec<(&'static str, u64)>,
+    /// How many references to other assets were rewritten in it.
+    pub references: usize,
+}
+
+impl Pipeline {
+    /// A pipeline over one folder, relative to the crate's
+    /// `CARGO_MANIFEST_DIR` (or absolute). The URL prefix defaults to
+    /// `/static/`.
+    pub fn new(folder: impl AsRef<Path>) -> Self {
+        Pipeline {
+            folders: vec![folder.as_ref().to_path_buf()],
+            url_prefix: "/static/".to_owned(),
+            include_hidden: false,
+            manifest_dir: None,
+            out_dir: None,
+            keep_names: vec![DEFAULT_KEEP_NAMES.to_owned()],
+            allow_missing: Vec::new(),
+            rewrite_js_imports: false,
+            dev: None,
+        }
+    }
+
+    /// Development mode: nothing is read, rewritten, hashed or compressed at
+    /// build time; the generated table lists each file's path on disk, and
+    /// `asset-runtime` reads the current contents when a file changes and
+    /// serves them with `Cache-Control: no-cache`, under hashed URLs of
+    /// those contents. An edited stylesheet shows on reload without a
+    /// rebuild. `asset!` gives logical URLs (`/static/css/app.css`) in this
+    /// mode. Without this call, the environment variable `ASSET_DEV`
+    /// decides (`ASSET_DEV=1 cargo run`), and changing it rebuilds.
+    ///
+    /// Never ship a development-mode binary: it needs the asset folders on
+    /// disk at run time.
+    pub fn dev(mut self, on: bool) -> Self {
+        self.dev = Some(on);
+        self
+    }
+
+    /// Adds another folder. All folders share one set of logical paths; the
+    /// same path in two folders is an error.
+    pub fn folder(mut self, folder: impl AsRef<Path>) -> Self {
+        self.folders.push(folder.as_ref().to_path_buf());
+        self
+    }
+
+    /// The URL prefix the assets are served under: `/static/` (the default),
+    /// `/assets`, or a full origin such as `https://cdn.example.com/static/`.
+    /// A missing trailing `/` is added.
+    pub fn url_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.url_prefix = prefix.into();
+        self
+    }
+
+    /// Also embed hidden files (names starting with `.`) and OS junk
+    /// (`Thumbs.db`, `desktop.ini`, `*~`), which are skipped by default.
+    pub fn include_hidden(mut self, on: bool) -> Self {
+        self.include_hidden = on;
+        self
+    }
+
+    /// Resolves relative folders against this directory instead of
+    /// `CARGO_MANIFEST_DIR`.
+    pub fn manifest_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.manifest_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Writes output here instead of `OUT_DIR`.
+    pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Files whose names match this glob keep their names: they already
+    /// carry a digest (bundler output). They are served as immutable under
+    /// that name, and references to them resolve to it. Adds to the default,
+    /// [`DEFAULT_KEEP_NAMES`] (`*.digested.*`). A pattern without `/`
+    /// matches file names in any folder; with `/`, whole logical paths
+    /// (`*`, `**`, `?`, `[a-z]`, `{a,b}`).
+    ///
+    /// References inside such a file are still rewritten; its name cannot
+    /// follow its bytes, so give it a name that changes whenever they do.
+    ///
+    /// ```no_run
+    /// // build.rs: the bundler writes `static/dist/chunk-<hash>.js`.
+    /// fn main() {
+    ///     asset_build::Pipeline::new("static")
+    ///         .keep_names("dist/chunk-*.js")
+    ///         .run();
+    /// }
+    /// ```
+    pub fn keep_names(mut self, glob: impl Into<String>) -> Self {
+        self.keep_names.push(glob.into());
+        self
+    }
+
+    /// Turns references to missing files that match this glob from build
+    /// errors into warnings (`cargo::warning`), and leaves them as written.
+    /// The glob is matched against the path the reference resolves to
+    /// (`fonts/icons.eot`), or, for one that leads out of the asset
+    /// folders, against the reference as written. Same syntax as
+    /// [`keep_names`](Self::keep_names). Some packages reference files they
+    /// do not ship:
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() {
+    ///     asset_build::Pipeline::new("static")
+    ///         .allow_missing("vendor/**/*.eot")
+    ///         .allow_missing("*.map")
+    ///         .run();
+    /// }
+    /// ```
+    pub fn allow_missing(mut self, glob: impl Into<String>) -> Self {
+        self.allow_missing.push(glob.into());
+        self
+    }
+
+    /// Also rewrites relative ES module specifiers in JavaScript
+    /// (`import x from "./x.js"`, `export * from "../y.mjs"`,
+    /// `import("./lazy.js")`), so that modules load each other by hashed
+    /// name. Off by default: a module graph usually comes from a bundler
+    /// that names its own chunks. Bare specifiers (`"lodash"`) and URLs are
+    /// never touched.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() {
+    ///     asset_build::Pipeline::new("static")
+    ///         .rewrite_js_imports(true)
+    ///         .run();
+    /// }
+    /// ```
+    pub fn rewrite_js_imports(mut self, on: bool) -> Self {
+        self.rewrite_js_imports = on;
+        self
+    }
+
+    /// Runs the pipeline from a build script. On failure it prints the
+    /// error as `cargo::error` lines and ends the build script: cargo then
+    /// fails the build with that message alone (no panic, no backtrace).
+    pub fn run(self) -> Report {
+        match self.try_run() {
+            Ok(report) => report,
+            Err(err) => {
+                for line in err.to_string().lines() {
+                    println!("cargo::error=asset-build: {line}");
+                }
+                // Exit status 0: `cargo::error` already fails the build, and
+                // a non-zero status would add cargo's own noise around it.
+                std::process::exit(0);
+            }
+        }
+    }
+
+    /// Runs the pipeline and prints the `cargo::rerun-if-changed` lines,
+    /// returning the error instead of exiting.
+    pub fn try_run(self) -> Result<Report, Error> {
+        if self.dev.is_none() {
+            println!("cargo::rerun-if-env-changed={DEV_ENV}");
+        }
+        let report = self.build()?;
+        for path in &report.watched {
+            println!("cargo::rerun-if-changed={}", path.display());
+        }
+        for warning in &report.warnings {
+            println!("cargo::warning=asset-build: {warning}");
+        }
+        Ok(report)
+    }
+
+    fn build(self) -> Result<Report, Error> {
+        let manifest_dir = match self.manifest_dir {
+            Some(dir) => dir,
+            None => env_path("CARGO_MANIFEST_DIR")?,
+        };
+        let out_dir = match self.out_dir {
+            Some(dir) => dir,
+            None => env_path("OUT_DIR")?,
+        };
+        let prefix = asset_manifest::prefix::normalize(&self.url_prefix)
+            .ok_or_else(|| Error::InvalidUrlPrefix(self.url_prefix.clone()))?;
+        let roots: Vec<PathBuf> = self.folders.iter().map(|f| manifest_dir.join(f)).collect();
+
+        let settings = stages::Settings {
+            scan: rewrite::ScanOptions {
+                js_imports: self.rewrite_js_imports,
+            },
+            keep_names: glob::GlobSet::new(&self.keep_names)?,
+            allow_missing: glob::GlobSet::new(&self.allow_missing)?,
+            prefix: prefix.clone(),
+        };
+
+        let found = discover::walk(&roots, self.include_hidden)?;
+        let output = out_dir.join(OUTPUT_DIR);
+        let dev = self.dev.unwrap_or_else(|| {
+            std::env::var(DEV_ENV).is_ok_and(|v| {
+                matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
+            })
+        });
+        if dev {
+            return dev::build(&found, &roots, &output, &prefix);
+        }
+        let store = BlobStore::open(&output)?;
+        let built = stages::run(&found, &store, &settings)?;
+        let (code_path, manifest_path) = emit::emit(&built, &store, &output, &prefix)?;
+
+        let assets = built
+            .assets
+            .iter()
+            .map(|a| AssetReport {
+                logical_path: a.logical.clone(),
+                hashed_path: a.hashed.clone(),
+                url: a.url.clone(),
+                integrity: a.integrity.clone(),
+                content_type: a.content_type.clone(),
+                size: a.size,
+                compressed: a
+                    .variants
+                    .iter()
+                    .map(|v| (v.codec.encoding().token(), v.size))
+                    .collect(),
+                references: a.references,
+            })
+            .collect();
+        Ok(Report {
+            assets,
+            code_path,
+            manifest_path,
+            cache_hits: built.cache_hits,
+            compressions: built.compressions,
+            watched: found.watched(),
+            warnings: built.warnings,
+        })
+    }
+}
+
+fn env_path(var: &'static str) -> Result<PathBuf, Error> {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .ok_or(Error::MissingEnv(var))
+}
+
+#[cfg(test)]
+mod tests;

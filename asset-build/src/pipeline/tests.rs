@@ -1,0 +1,308 @@
+use super::*;
+use base64::Engine;
+use sha2::{Digest, Sha256, Sha384};
+use std::fs;
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    out: PathBuf,
+}
+
+fn setup(files: &[(&str, &[u8])]) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("crate");
+    for (name, bytes) in files {
+        let path = root.join("static").join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    let out = dir.path().join("out");
+    Setup {
+        _dir: dir,
+        root,
+        out,
+    }
+}
+
+fn pipeline(s: &Setup) -> Pipeline {
+    Pipeline::new("static")
+        .manifest_dir(&s.root)
+        .out_dir(&s.out)
+}
+
+fn css() -> Vec<u8> {
+    (0..500)
+        .map(|i| format!(".c{i} {{ margin: {i}px; }}\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+#[test]
+fn second_run_compresses_nothing_and_output_is_identical() {
+    let s = setup(&[
+        ("a.css", &css()),
+        ("b.js", b"let x = 1;\n".repeat(200).as_slice()),
+    ]);
+    let first = pipeline(&s).build().unwrap();
+    let codecs = crate::compress::Codec::ALL.len();
+    assert_eq!(first.compressions, 2 * codecs);
+    assert_eq!(first.cache_hits, 0);
+    let code = fs::read(&first.code_path).unwrap();
+    let manifest = fs::read(&first.manifest_path).unwrap();
+
+    let second = pipeline(&s).build().unwrap();
+    assert_eq!(second.compressions, 0);
+    assert_eq!(second.cache_hits, 2 * codecs);
+    assert_eq!(fs::read(&second.code_path).unwrap(), code);
+    assert_eq!(fs::read(&second.manifest_path).unwrap(), manifest);
+
+    // Editing one file compresses only that file again.
+    fs::write(
+        s.root.join("static/a.css"),
+        [css(), b"/* edit */\n".to_vec()].concat(),
+    )
+    .unwrap();
+    let third = pipeline(&s).build().unwrap();
+    assert_eq!((third.compressions, third.cache_hits), (codecs, codecs));
+}
+
+#[test]
+fn identical_contents_share_one_blob_and_unused_blobs_are_removed() {
+    let s = setup(&[("a.css", &css()), ("copy/a.css", &css())]);
+    let report = pipeline(&s).build().unwrap();
+    assert_eq!(report.assets.len(), 2);
+    let codecs = crate::compress::Codec::ALL.len();
+    assert_eq!(
+        report.compressions, codecs,
+        "one compression per codec for two identical files"
+    );
+    let code = fs::read_to_string(&report.code_path).unwrap();
+    assert_eq!(code.matches("include_bytes!").count(), 1 + codecs, "{code}");
+    let blobs = || {
+        fs::read_dir(s.out.join("asset-build/blobs"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(blobs(), 1 + codecs);
+
+    fs::remove_file(s.root.join("static/copy/a.css")).unwrap();
+    fs::write(s.root.join("static/a.css"), b"tiny").unwrap();
+    let report = pipeline(&s).build().unwrap();
+    assert_eq!(report.assets.len(), 1);
+    // tiny: identity plus one `.skip` marker per codec; the old blobs
+    // are gone.
+    assert_eq!(blobs(), 1 + codecs);
+    assert!(report.assets[0].compressed.is_empty());
+}
+
+#[test]
+fn output_does_not_depend_on_where_the_crate_is() {
+    let files: &[(&str, &[u8])] = &[("css/a.css", &css()), ("img/x.png", b"\x89PNG fake")];
+    let (a, b) = (setup(files), setup(files));
+    let ra = pipeline(&a).build().unwrap();
+    let rb = pipeline(&b).build().unwrap();
+    assert_eq!(
+        fs::read(&ra.code_path).unwrap(),
+        fs::read(&rb.code_path).unwrap()
+    );
+    assert_eq!(
+        fs::read(&ra.manifest_path).unwrap(),
+        fs::read(&rb.manifest_path).unwrap()
+    );
+    let code = fs::read_to_string(&ra.code_path).unwrap();
+    assert!(
+        !code.contains(a.root.to_str().unwrap()),
+        "no absolute paths in generated code"
+    );
+}
+
+#[test]
+fn a_hashed_name_that_equals_another_file_is_an_error() {
+    let s = setup(&[("a.css", b"body{}")]);
+    let hashed = pipeline(&s).build().unwrap().assets[0].hashed_path.clone();
+    fs::write(s.root.join("static").join(&hashed), b"other").unwrap();
+    let err = pipeline(&s).build().unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains(&format!("`{hashed}`")), "{text}");
+    assert!(text.contains("a.css"), "{text}");
+}
+
+#[test]
+fn report_names_variants_and_urls() {
+    let s = setup(&[("css/site.css", &css()), ("img/p.png", &[0u8; 4000])]);
+    let report = pipeline(&s)
+        .url_prefix("https://cdn.example.com/assets")
+        .build()
+        .unwrap();
+    let css = &report.assets[0];
+    assert_eq!(css.logical_path, "css/site.css");
+    assert_eq!(
+        css.url,
+        format!("https://cdn.example.com/assets/{}", css.hashed_path)
+    );
+    assert_eq!(css.content_type, "text/css; charset=utf-8");
+    assert_eq!(
+        css.compressed.iter().map(|c| c.0).collect::<Vec<_>>(),
+        crate::compress::Codec::ALL.map(|c| c.encoding().token())
+    );
+    assert!(css.integrity.starts_with("sha384-") && css.integrity.len() == 7 + 64);
+    // Already-compressed types are stored once, however compressible.
+    assert!(report.assets[1].compressed.is_empty());
+    let watched: Vec<_> = report
+        .watched
+        .iter()
+        .map(|p| p.strip_prefix(&s.root).unwrap().to_owned())
+        .collect();
+    for expected in [
+        "static",
+        "static/css",
+        "static/img",
+        "static/css/site.css",
+        "static/img/p.png",
+    ] {
+        assert!(
+            watched.contains(&PathBuf::from(expected)),
+            "{expected} in {watched:?}"
+        );
+    }
+}
+
+#[test]
+fn served_bytes_are_rewritten_and_described_by_etag_and_sri() {
+    let s = setup(&[
+        ("css/app.css", b"a{background:url(../img/p.png)}"),
+        ("img/p.png", b"\x89PNG v1"),
+    ]);
+    let report = pipeline(&s)
+        .url_prefix("https://cdn.example.com/s/")
+        .build()
+        .unwrap();
+    let (css, png) = (&report.assets[0], &report.assets[1]);
+    assert_eq!(css.references, 1);
+    let served = format!("a{{background:url(../{})}}", png.hashed_path);
+    let sha384 = Sha384::digest(served.as_bytes());
+    let sri = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha384)
+    );
+    assert_eq!(css.integrity, sri);
+    assert_eq!(css.size, served.len() as u64);
+    let sha256 = hex::encode(Sha256::digest(served.as_bytes()));
+    assert_eq!(
+        fs::read(s.out.join("asset-build/blobs").join(&sha256)).unwrap(),
+        served.as_bytes(),
+        "the identity blob holds the served bytes"
+    );
+    let manifest = fs::read_to_string(&report.manifest_path).unwrap();
+    assert!(
+        manifest.contains(&format!("\"etag\": \"\\\"{}\\\"\"", &sha256[..32])),
+        "{manifest}"
+    );
+
+    // A new image renames the stylesheet too; the bytes follow.
+    fs::write(s.root.join("static/img/p.png"), b"\x89PNG v2").unwrap();
+    let again = pipeline(&s).build().unwrap();
+    assert_ne!(again.assets[1].hashed_path, png.hashed_path);
+    assert_ne!(again.assets[0].hashed_path, css.hashed_path);
+    assert_ne!(again.assets[0].integrity, css.integrity);
+}
+
+#[test]
+fn kept_names_are_one_immutable_path() {
+    let s = setup(&[
+        (
+            "js/app-3f2a1b.digested.js",
+            b"run()\n//# sourceMappingURL=app-3f2a1b.digested.js.map\n",
+        ),
+        (
+            "js/app-3f2a1b.digested.js.map",
+            br#"{"version":3,"file":"app-3f2a1b.digested.js"}"#,
+        ),
+        ("js/chunk-77.js", b"x()"),
+    ]);
+    let report = pipeline(&s).keep_names("js/chunk-*.js").build().unwrap();
+    let names: Vec<_> = report
+        .assets
+        .iter()
+        .map(|a| a.hashed_path.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "js/app-3f2a1b.digested.js",
+            "js/app-3f2a1b.digested.js.map",
+            "js/chunk-77.js"
+        ]
+    );
+    let code = fs::read_to_string(&report.code_path).unwrap();
+    assert!(code.contains("Entry::hashed("), "{code}");
+    assert!(!code.contains("Entry::logical("), "{code}");
+}
+
+#[test]
+fn missing_references_fail_unless_allowed() {
+    let s = setup(&[("css/a.css", b"a{}\nb{src:url(../fonts/x.eot?#iefix)}")]);
+    let err = pipeline(&s).build().unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err, Error::MissingReferences(ref m) if m.len() == 1),
+        "{err:?}"
+    );
+    let css = s.root.join("static/css/a.css");
+    let font = s.root.join("static/fonts/x.eot");
+    assert!(
+        text.contains(&format!("{} line 2", css.display())),
+        "{text}"
+    );
+    assert!(text.contains(&font.display().to_string()), "{text}");
+
+    let report = pipeline(&s).allow_missing("fonts/*.eot").build().unwrap();
+    assert_eq!(report.warnings.len(), 1);
+    assert!(
+        report.warnings[0].contains("fonts/x.eot"),
+        "{:?}",
+        report.warnings
+    );
+    assert_eq!(report.assets[0].references, 0);
+
+    let err = pipeline(&s).allow_missing("fonts/{x").build().unwrap_err();
+    assert!(err.to_string().contains("`fonts/{x`"), "{err}");
+}
+
+#[test]
+fn dev_mode_reads_nothing_and_lists_paths() {
+    let s = setup(&[("css/a.css", &css()), ("img/x.png", b"\x89PNG fake")]);
+    let report = pipeline(&s).dev(true).build().unwrap();
+    assert_eq!(report.compressions, 0);
+    assert!(
+        !s.out.join("asset-build/blobs").exists(),
+        "no blobs in dev mode"
+    );
+    let code = fs::read_to_string(&report.code_path).unwrap();
+    assert!(code.contains("__new_dev"), "{code}");
+    assert!(
+        code.contains(&format!(
+            "{:?}",
+            s.root.join("static/css/a.css").to_str().unwrap()
+        )),
+        "{code}"
+    );
+    assert!(!code.contains("include_bytes!"), "{code}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&report.manifest_path).unwrap()).unwrap();
+    assert_eq!(manifest["dev"], true);
+    assert_eq!(manifest["assets"]["css/a.css"]["url"], "/static/css/a.css");
+    assert_eq!(manifest["assets"]["img/x.png"]["content_type"], "image/png");
+}
+
+#[test]
+fn bad_prefix_and_missing_env() {
+    let s = setup(&[("a.css", b"x")]);
+    let err = pipeline(&s).url_prefix("static").build().unwrap_err();
+    assert!(err.to_string().contains("`static`"), "{err}");
+    let err = Pipeline::new("static").manifest_dir(&s.root).build();
+    if std::env::var_os("OUT_DIR").is_none() {
+        assert!(err.unwrap_err().to_string().contains("OUT_DIR"));
+    }
+}

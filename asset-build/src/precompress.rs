@@ -1,0 +1,114 @@
+//! Stage 4: each distinct content compressed once per codec, with the
+//! results cached in the [`BlobStore`] by content hash and settings, so a
+//! rebuild compresses only new contents.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::Error;
+use crate::compress::{self, Codec};
+use crate::parallel;
+use crate::store::BlobStore;
+
+/// A compressed variant stored as a blob.
+#[derive(Debug, Clone)]
+pub struct StoredVariant {
+    pub codec: Codec,
+    pub blob: String,
+    pub size: u64,
+}
+
+/// What precompressing a set of contents gave.
+#[derive(Debug, Default)]
+pub struct Precompressed {
+    /// The kept variants, by content hash and codec.
+    pub kept: BTreeMap<(String, Codec), StoredVariant>,
+    /// Every blob the results use (kept variants and skip markers).
+    pub blobs: BTreeSet<String>,
+    pub cache_hits: usize,
+    pub compressions: usize,
+}
+
+impl Precompressed {
+    /// The kept variants of one content, in codec order.
+    pub fn variants_of(&self, sha256: &str) -> Vec<StoredVariant> {
+        Codec::ALL
+            .iter()
+            .filter_map(|codec| self.kept.get(&(sha256.to_owned(), *codec)).cloned())
+            .collect()
+    }
+}
+
+/// Compresses every content in `contents` (identity blobs named by their
+/// SHA-256) with every codec, on all cores.
+pub fn precompress(store: &BlobStore, contents: &BTreeSet<String>) -> Result<Precompressed, Error> {
+    let jobs: Vec<(&String, Codec)> = contents
+        .iter()
+        .flat_map(|sha| Codec::ALL.map(|codec| (sha, codec)))
+        .collect();
+    let results = parallel::map(&jobs, |(sha, codec)| compress_cached(store, sha, *codec))?;
+    let mut out = Precompressed::default();
+    for ((sha, codec), result) in jobs.into_iter().zip(results) {
+        if result.cached {
+            out.cache_hits += 1;
+        } else {
+            out.compressions += 1;
+        }
+        out.blobs.insert(result.file.clone());
+        if let Some(size) = result.kept_size {
+            out.kept.insert(
+                (sha.clone(), codec),
+                StoredVariant {
+                    codec,
+                    blob: result.file,
+                    size,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// One content in one codec: from the store, or compressed and stored.
+struct CacheResult {
+    cached: bool,
+    /// The blob: the compressed bytes, or the skip marker.
+    file: String,
+    /// The compressed size, when worth keeping.
+    kept_size: Option<u64>,
+}
+
+fn compress_cached(store: &BlobStore, sha: &str, codec: Codec) -> Result<CacheResult, Error> {
+    let name = format!("{sha}.{}", codec.cache_tag());
+    let skip = format!("{name}.skip");
+    if let Some(size) = store.size(&name) {
+        return Ok(CacheResult {
+            cached: true,
+            file: name,
+            kept_size: Some(size),
+        });
+    }
+    if store.path(&skip).is_file() {
+        return Ok(CacheResult {
+            cached: true,
+            file: skip,
+            kept_size: None,
+        });
+    }
+    let identity = store.read(sha)?;
+    let compressed = codec.compress(&identity);
+    if compress::worth_keeping(identity.len(), compressed.len()) {
+        store.put(&name, &compressed)?;
+        Ok(CacheResult {
+            cached: false,
+            file: name,
+            kept_size: Some(compressed.len() as u64),
+        })
+    } else {
+        store.put(&skip, b"")?;
+        Ok(CacheResult {
+            cached: false,
+            file: skip,
+            kept_size: None,
+        })
+    }
+}

@@ -1,0 +1,136 @@
+//! [`ServeOptions`]: how the responses of an asset table are shaped.
+
+use http::header::{HeaderName, HeaderValue};
+
+use crate::serve::{NO_CACHE, immutable};
+
+/// How the responses of an [`Assets`] table are shaped.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub(crate) serve_logical_paths: bool,
+    pub(crate) immutable_cache_control: HeaderValue,
+    pub(crate) logical_cache_control: HeaderValue,
+    pub(crate) unknown_hash: UnknownHash,
+    pub(crate) surrogate_key: Option<HeaderName>,
+    pub(crate) cors: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            serve_logical_paths: true,
+            immutable_cache_control: immutable(),
+            logical_cache_control: HeaderValue::from_static(NO_CACHE),
+            unknown_hash: UnknownHash::NotFound,
+            surrogate_key: None,
+            cors: false,
+        }
+    }
+}
+
+impl ServeOptions {
+    /// Whether unhashed paths (`css/app.css`) are served too, with
+    /// `Cache-Control: no-cache` so that every use revalidates. On by
+    /// default; when off they are 404.
+    pub fn serve_logical_paths(mut self, on: bool) -> Self {
+        self.serve_logical_paths = on;
+        self
+    }
+
+    /// The `Cache-Control` of hashed paths. Default:
+    /// `public, max-age=31536000, immutable`.
+    pub fn immutable_cache_control(mut self, value: HeaderValue) -> Self {
+        self.immutable_cache_control = value;
+        self
+    }
+
+    /// The `Cache-Control` of logical paths. Default: `no-cache`.
+    pub fn logical_cache_control(mut self, value: HeaderValue) -> Self {
+        self.logical_cache_control = value;
+        self
+    }
+
+    /// What to answer for a known logical path with a hash this binary does
+    /// not have (another release's, during a rolling deploy). Default:
+    /// [`UnknownHash::NotFound`]. Either way the answer carries
+    /// `Cache-Control: no-store`.
+    ///
+    /// ```
+    /// use asset_runtime::{ServeOptions, UnknownHash};
+    ///
+    /// let options = ServeOptions::default().unknown_hash(UnknownHash::ServeCurrent);
+    /// ```
+    pub fn unknown_hash(mut self, policy: UnknownHash) -> Self {
+        self.unknown_hash = policy;
+        self
+    }
+
+    /// Lets shared caches (CDNs) keep logical paths for `s_maxage` seconds
+    /// and serve them stale for `stale_while_revalidate` more while they
+    /// refetch, while browsers still revalidate every use:
+    /// `Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=M`
+    /// (RFC 9111 §5.2.2.10, RFC 5861). Hashed paths keep their year-long
+    /// `immutable` caching, which shared caches honour as it is.
+    ///
+    /// ```
+    /// use asset_runtime::ServeOptions;
+    ///
+    /// let options = ServeOptions::default().shared_cache(60, 300);
+    /// ```
+    pub fn shared_cache(mut self, s_maxage: u32, stale_while_revalidate: u32) -> Self {
+        let value = format!(
+            "public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={stale_while_revalidate}"
+        );
+        self.logical_cache_control =
+            HeaderValue::try_from(value).expect("digits and ASCII are a valid header value");
+        self
+    }
+
+    /// Adds a surrogate-key header to every asset response, naming the
+    /// asset by its logical path (percent-encoded, so it holds no space), so
+    /// that an operator can purge one logical name from a CDN if ever
+    /// needed: `Surrogate-Key` for Fastly, `Cache-Tag` for Cloudflare.
+    ///
+    /// ```
+    /// use asset_runtime::ServeOptions;
+    /// use http::HeaderName;
+    ///
+    /// let options = ServeOptions::default().surrogate_key(HeaderName::from_static("surrogate-key"));
+    /// ```
+    pub fn surrogate_key(mut self, header: HeaderName) -> Self {
+        self.surrogate_key = Some(header);
+        self
+    }
+
+    /// Sends `Access-Control-Allow-Origin: *` with every asset response, as
+    /// fonts and `integrity`-checked scripts and stylesheets need when the
+    /// page loads them from another origin (a CDN). Off by default.
+    pub fn cors(mut self, on: bool) -> Self {
+        self.cors = on;
+        self
+    }
+}
+
+/// What to answer for a hashed path whose logical path is known but whose
+/// hash is not this binary's (an older or newer release).
+///
+/// ```
+/// use asset_runtime::{ServeOptions, UnknownHash};
+///
+/// let options = ServeOptions::default().unknown_hash(UnknownHash::ServeCurrent);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnknownHash {
+    /// 404 with `Cache-Control: no-store`, so that a CDN does not keep the
+    /// miss while the release that has the file takes over. The default:
+    /// the bytes this binary has are not the bytes the URL names.
+    #[default]
+    NotFound,
+    /// This binary's current bytes for the logical path, with
+    /// `Cache-Control: no-store`: never the immutable caching of a hashed
+    /// path, since the URL names other bytes. Useful when a page that
+    /// misses a stylesheet for a moment is worse than one that gets a
+    /// slightly different one.
+    ServeCurrent,
+}
