@@ -16,7 +16,9 @@ use syn::{LitStr, parse_macro_input};
 
 /// The hashed URL of an asset, checked at compile time.
 ///
-/// ```ignore
+/// ```text
+/// // In a crate whose build.rs runs `asset_build::Pipeline` (compiled for
+/// // real by `tests/ui/known.rs`):
 /// let css: &'static str = asset_runtime::asset!("css/app.css");
 /// // "/static/css/app.3f2a1b9c4d5e6f70.css"
 /// ```
