@@ -70,6 +70,7 @@ pub struct Assets {
     table: Table,
     url_prefix: &'static str,
     prefix_override: OnceLock<PrefixOverride>,
+    release: OnceLock<u128>,
 }
 
 #[derive(Debug)]
@@ -151,6 +152,7 @@ impl Assets {
             table: Table::Embedded(Embedded { map, list }),
             url_prefix,
             prefix_override: OnceLock::new(),
+            release: OnceLock::new(),
         }
     }
 
@@ -160,6 +162,7 @@ impl Assets {
             table: Table::Dev(dev),
             url_prefix,
             prefix_override: OnceLock::new(),
+            release: OnceLock::new(),
         }
     }
 
@@ -286,6 +289,27 @@ impl Assets {
         self.prefix_override
             .get()
             .map_or(self.url_prefix, |o| o.prefix)
+    }
+
+    /// A fingerprint of this release's assets: 128 bits of XXH3 over every
+    /// hashed path, so it changes whenever any asset's bytes (and so its
+    /// URL) change. [`pages::Version`](crate::pages::Version) mixes it into
+    /// page validators, so that no page of a previous release is answered
+    /// with 304. In development mode it follows the files' current
+    /// contents.
+    pub fn release_id(&self) -> u128 {
+        let compute = || {
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            for asset in self {
+                hasher.update(asset.hashed_path().as_bytes());
+                hasher.update(b"\0");
+            }
+            hasher.digest128()
+        };
+        match self.table {
+            Table::Embedded(_) => *self.release.get_or_init(compute),
+            Table::Dev(_) => compute(),
+        }
     }
 
     /// The URL prefix the table was built with.

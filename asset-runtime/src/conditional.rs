@@ -1,7 +1,34 @@
 //! Entity-tag lists in `If-None-Match` and `If-Match` (RFC 9110 §8.8.3,
 //! §13.1.1, §13.1.2).
 
-use http::HeaderValue;
+use http::header::{HeaderMap, HeaderValue, IF_MATCH, IF_NONE_MATCH};
+
+/// What the entity-tag preconditions of a GET or HEAD say, evaluated in
+/// RFC 9110 §13.2.2 order: `If-Match` first (strong comparison), then
+/// `If-None-Match` (weak comparison). The date preconditions are left to
+/// the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Precondition {
+    /// Send the representation.
+    Proceed,
+    /// `If-None-Match` matched: 304.
+    NotModified,
+    /// `If-Match` failed: 412.
+    Failed,
+}
+
+/// Evaluates `If-Match` and `If-None-Match` against the selected
+/// representation's `etag` (quotes included, `W/` for a weak tag). The
+/// one place both the assets and the app's pages decide a 304 or a 412.
+pub(crate) fn evaluate(headers: &HeaderMap, etag: &str) -> Precondition {
+    if headers.contains_key(IF_MATCH) && !strong_match(headers.get_all(IF_MATCH), etag) {
+        return Precondition::Failed;
+    }
+    if headers.contains_key(IF_NONE_MATCH) && none_match(headers.get_all(IF_NONE_MATCH), etag) {
+        return Precondition::NotModified;
+    }
+    Precondition::Proceed
+}
 
 /// One member of an `If-Match` / `If-None-Match` list.
 #[derive(Debug, PartialEq, Eq)]
@@ -11,15 +38,16 @@ enum Member<'a> {
 }
 
 /// Whether `If-None-Match` matches `etag` under the weak comparison. `etag`
-/// is a strong tag with its quotes, such as `"3f2a-br"`. A value that does
+/// is a tag with its quotes, such as `"3f2a-br"` or `W/"3f2a"`. A value that does
 /// not parse matches nothing from the point where it stops parsing.
 pub(crate) fn none_match<'a>(
     values: impl IntoIterator<Item = &'a HeaderValue>,
     etag: &str,
 ) -> bool {
+    let ours = etag.strip_prefix("W/").unwrap_or(etag);
     any_member(values, |m| match m {
         Member::Any => true,
-        Member::Tag { opaque, .. } => opaque == etag,
+        Member::Tag { opaque, .. } => opaque == ours,
     })
 }
 
@@ -29,9 +57,11 @@ pub(crate) fn strong_match<'a>(
     values: impl IntoIterator<Item = &'a HeaderValue>,
     etag: &str,
 ) -> bool {
+    // A weak tag of ours never matches strongly (RFC 9110 §8.8.3.2).
+    let ours_strong = !etag.starts_with("W/");
     any_member(values, |m| match m {
         Member::Any => true,
-        Member::Tag { weak, opaque } => !weak && opaque == etag,
+        Member::Tag { weak, opaque } => ours_strong && !weak && opaque == etag,
     })
 }
 

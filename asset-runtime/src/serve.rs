@@ -36,6 +36,7 @@ use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 
+use crate::conditional::Precondition;
 use crate::range::{self, RangeRequest};
 use crate::{
     Asset, Assets, Body, Encoding, Lookup, ServeOptions, UnknownHash, Variant, conditional, date,
@@ -216,15 +217,10 @@ fn respond_asset(
     };
     let vary = variants().count() > 1;
 
-    if headers.contains_key(header::IF_MATCH)
-        && !conditional::strong_match(headers.get_all(header::IF_MATCH), variant.etag())
-    {
-        return precondition_failed();
-    }
-    if headers.contains_key(header::IF_NONE_MATCH)
-        && conditional::none_match(headers.get_all(header::IF_NONE_MATCH), variant.etag())
-    {
-        return not_modified(variant, policy, vary);
+    match conditional::evaluate(headers, variant.etag()) {
+        Precondition::Failed => return precondition_failed(),
+        Precondition::NotModified => return not_modified(variant, policy, vary),
+        Precondition::Proceed => {}
     }
 
     let mut response = Response::new(Body::empty());
@@ -340,6 +336,6 @@ fn method_not_allowed() -> Response<Body> {
     response
 }
 
-fn precondition_failed() -> Response<Body> {
+pub(crate) fn precondition_failed() -> Response<Body> {
     plain(StatusCode::PRECONDITION_FAILED, "412 Precondition Failed\n")
 }

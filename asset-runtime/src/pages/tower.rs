@@ -1,0 +1,320 @@
+//! [`ValidateLayer`]: the validator and cache policy as a tower layer
+//! (feature `tower`), for axum's `Router::layer` and any tower stack.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::header::{self, HeaderMap};
+use http::{Method, Request, Response, StatusCode};
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use super::validate::{eligible, tag_from_hash};
+use super::{CachePolicy, DEFAULT_LIMIT, Decision, decide, not_modified_from};
+
+/// Adds validators, 304s and a [`CachePolicy`] to an app's responses. See
+/// the [module docs](crate::pages) for what it does and where to put it.
+///
+/// ```
+/// # #[cfg(feature = "axum")] {
+/// use asset_runtime::pages::{CachePolicy, ValidateLayer};
+///
+/// # async fn feed() -> &'static str { "" }
+/// let api: axum::Router = axum::Router::new()
+///     .route("/api/feed", axum::routing::get(feed))
+///     .layer(ValidateLayer::new(CachePolicy::private_max_age(120)).limit(256 * 1024));
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ValidateLayer {
+    policy: Arc<CachePolicy>,
+    limit: usize,
+}
+
+impl ValidateLayer {
+    /// A layer that applies `policy` and hashes bodies of up to
+    /// [`DEFAULT_LIMIT`] bytes.
+    pub fn new(policy: CachePolicy) -> Self {
+        ValidateLayer {
+            policy: Arc::new(policy),
+            limit: DEFAULT_LIMIT,
+        }
+    }
+
+    /// The largest body to buffer and hash; longer ones (by their size hint
+    /// or as they stream) pass through untouched, never truncated.
+    pub fn limit(mut self, bytes: usize) -> Self {
+        self.limit = bytes;
+        self
+    }
+}
+
+impl<S> Layer<S> for ValidateLayer {
+    type Service = Validate<S>;
+
+    fn layer(&self, inner: S) -> Validate<S> {
+        Validate {
+            inner,
+            policy: self.policy.clone(),
+            limit: self.limit,
+        }
+    }
+}
+
+/// The service [`ValidateLayer`] makes.
+#[derive(Clone, Debug)]
+pub struct Validate<S> {
+    inner: S,
+    policy: Arc<CachePolicy>,
+    limit: usize,
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Validate<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Future: Send + 'static,
+    ResBody: HttpBody<Data = Bytes> + Send + 'static,
+    ResBody::Error: Send,
+{
+    type Response = Response<ValidatedBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ValidateFuture<ResBody, S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let method = request.method().clone();
+        let mut conditions = HeaderMap::new();
+        for name in [header::IF_MATCH, header::IF_NONE_MATCH] {
+            for value in request.headers().get_all(&name) {
+                conditions.append(name.clone(), value.clone());
+            }
+        }
+        let policy = self.policy.clone();
+        let limit = self.limit;
+        let future = self.inner.call(request);
+        ValidateFuture(Box::pin(async move {
+            let response = future.await?;
+            Ok(validate(response, &method, &conditions, &policy, limit).await)
+        }))
+    }
+}
+
+type Boxed<B, E> = Pin<Box<dyn Future<Output = Result<Response<ValidatedBody<B>>, E>> + Send>>;
+
+/// The future of [`Validate`].
+pub struct ValidateFuture<B: HttpBody, E>(Boxed<B, E>);
+
+impl<B: HttpBody, E> Future for ValidateFuture<B, E> {
+    type Output = Result<Response<ValidatedBody<B>>, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.0.as_mut().poll(cx)
+    }
+}
+
+impl<B: HttpBody, E> std::fmt::Debug for ValidateFuture<B, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ValidateFuture")
+    }
+}
+
+async fn validate<B>(
+    response: Response<B>,
+    method: &Method,
+    conditions: &HeaderMap,
+    policy: &CachePolicy,
+    limit: usize,
+) -> Response<ValidatedBody<B>>
+where
+    B: HttpBody<Data = Bytes>,
+{
+    let (mut parts, body) = response.into_parts();
+    let cookie = policy.apply(&mut parts.headers);
+    let pass = |parts, body| Response::from_parts(parts, ValidatedBody::passthrough(body));
+    if cookie || !eligible(method, parts.status) {
+        return pass(parts, body);
+    }
+    if let Some(etag) = parts.headers.get(header::ETAG) {
+        return match decide(conditions, etag) {
+            Decision::Send => pass(parts, body),
+            decision => answer(decision, &parts.headers),
+        };
+    }
+    let no_store = parts
+        .headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|t| t.contains("no-store")));
+    if no_store || body.size_hint().lower() > limit as u64 {
+        return pass(parts, body);
+    }
+    let mut body = Box::pin(body);
+    let mut frames = VecDeque::new();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut total = 0usize;
+    loop {
+        match std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+            None => break,
+            Some(Ok(frame)) => match frame.data_ref() {
+                Some(data) if total + data.len() <= limit => {
+                    total += data.len();
+                    hasher.update(data);
+                    frames.push_back(frame);
+                }
+                // Past the limit, or trailers: send what came as it came.
+                _ => {
+                    frames.push_back(frame);
+                    let body = ValidatedBody::resumed(frames, Some(body), None);
+                    return Response::from_parts(parts, body);
+                }
+            },
+            Some(Err(error)) => {
+                let body = ValidatedBody::resumed(frames, None, Some(error));
+                return Response::from_parts(parts, body);
+            }
+        }
+    }
+    // A HEAD whose body was already stripped: nothing to hash.
+    let stated = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if total == 0 && stated.is_some_and(|n| n > 0) {
+        return Response::from_parts(parts, ValidatedBody::resumed(frames, None, None));
+    }
+    let encoded = parts.headers.contains_key(header::CONTENT_ENCODING);
+    let etag = tag_from_hash(hasher.digest128(), encoded);
+    let decision = decide(conditions, &etag);
+    parts.headers.insert(header::ETAG, etag);
+    match decision {
+        Decision::Send => Response::from_parts(parts, ValidatedBody::resumed(frames, None, None)),
+        decision => answer(decision, &parts.headers),
+    }
+}
+
+/// The 304 or 412 in place of a 200 with `headers`.
+fn answer<B: HttpBody>(decision: Decision, headers: &HeaderMap) -> Response<ValidatedBody<B>> {
+    if decision == Decision::NotModified {
+        let mut response = Response::new(ValidatedBody::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        *response.headers_mut() = not_modified_from(headers);
+        return response;
+    }
+    let (parts, body) = crate::serve::precondition_failed().into_parts();
+    Response::from_parts(parts, ValidatedBody::bytes(body.into_bytes()))
+}
+
+/// The body of a response through [`Validate`]: the inner body as it is,
+/// or the frames read to hash it followed by whatever was not read.
+pub struct ValidatedBody<B: HttpBody> {
+    head: VecDeque<Frame<Bytes>>,
+    rest: Option<Pin<Box<B>>>,
+    error: Option<B::Error>,
+}
+
+impl<B: HttpBody> ValidatedBody<B> {
+    fn passthrough(body: B) -> Self {
+        ValidatedBody {
+            head: VecDeque::new(),
+            rest: Some(Box::pin(body)),
+            error: None,
+        }
+    }
+
+    fn resumed(
+        head: VecDeque<Frame<Bytes>>,
+        rest: Option<Pin<Box<B>>>,
+        error: Option<B::Error>,
+    ) -> Self {
+        ValidatedBody { head, rest, error }
+    }
+
+    fn empty() -> Self {
+        ValidatedBody {
+            head: VecDeque::new(),
+            rest: None,
+            error: None,
+        }
+    }
+
+    fn bytes(bytes: Bytes) -> Self {
+        ValidatedBody {
+            head: VecDeque::from([Frame::data(bytes)]),
+            rest: None,
+            error: None,
+        }
+    }
+}
+
+// The inner body is boxed and the error is only ever moved out, never
+// pinned: the body can move freely.
+impl<B: HttpBody> Unpin for ValidatedBody<B> {}
+
+impl<B: HttpBody> std::fmt::Debug for ValidatedBody<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ValidatedBody")
+            .field("buffered_frames", &self.head.len())
+            .field("streaming", &self.rest.is_some())
+            .finish()
+    }
+}
+
+impl<B> HttpBody for ValidatedBody<B>
+where
+    B: HttpBody<Data = Bytes>,
+{
+    type Data = Bytes;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
+        // Every field is Unpin: the inner body is boxed.
+        let this = self.get_mut();
+        if let Some(frame) = this.head.pop_front() {
+            return Poll::Ready(Some(Ok(frame)));
+        }
+        if let Some(error) = this.error.take() {
+            return Poll::Ready(Some(Err(error)));
+        }
+        match &mut this.rest {
+            Some(rest) => rest.as_mut().poll_frame(cx),
+            None => Poll::Ready(None),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.head.is_empty()
+            && self.error.is_none()
+            && self.rest.as_ref().is_none_or(|r| r.is_end_stream())
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        let head: u64 = self
+            .head
+            .iter()
+            .filter_map(|f| f.data_ref().map(|d| d.len() as u64))
+            .sum();
+        match &self.rest {
+            None => SizeHint::with_exact(head),
+            Some(rest) => {
+                let inner = rest.size_hint();
+                let mut hint = SizeHint::new();
+                hint.set_lower(inner.lower() + head);
+                if let Some(upper) = inner.upper() {
+                    hint.set_upper(upper + head);
+                }
+                hint
+            }
+        }
+    }
+}
