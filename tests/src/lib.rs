@@ -7,6 +7,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub mod fixture;
+pub mod lint;
+pub mod pages;
 pub mod servers;
 
 asset_runtime::include_assets!(pub static ASSETS);

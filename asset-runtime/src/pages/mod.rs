@@ -45,6 +45,13 @@
 //! sees the encoded bytes and makes a strong tag per encoding, at the cost
 //! of compressing bodies that end as a 304.
 //!
+//! Either way, add `Accept-Encoding` to the policy's `Vary`
+//! (`.vary(header::ACCEPT_ENCODING)`): tower-http's `CompressionLayer` adds
+//! `Vary: accept-encoding` only to the bodies it compresses, so without it
+//! a 304 would not repeat the `Vary` of its 200 (RFC 9110 §15.4.5), which
+//! caching linters flag. The layer merges it with the rest, and the
+//! compression layer then sees it there and adds no second one.
+//!
 //! ```
 //! # #[cfg(feature = "axum")] {
 //! use asset_runtime::pages::{CachePolicy, ValidateLayer};
@@ -53,7 +60,9 @@
 //! let app: axum::Router = axum::Router::new()
 //!     .route("/", axum::routing::get(index))
 //!     .layer(ValidateLayer::new(CachePolicy::revalidate()));
-//! // with compression: .layer(ValidateLayer::new(..)).layer(CompressionLayer::new())
+//! // with compression, the validator inside it:
+//! //     .layer(ValidateLayer::new(CachePolicy::revalidate().vary(header::ACCEPT_ENCODING)))
+//! //     .layer(CompressionLayer::new())
 //! # }
 //! ```
 
