@@ -40,7 +40,7 @@ async fn request(
     }
 }
 
-fn h<'a>(got: &'a Got, name: header::HeaderName) -> &'a str {
+fn h(got: &Got, name: header::HeaderName) -> &str {
     got.headers
         .get(&name)
         .map(|v| v.to_str().unwrap())
