@@ -11,10 +11,12 @@ use crate::{Asset, Assets, UnknownAsset};
 impl Assets {
     /// A `Link` header value that preloads `paths` (logical paths) under
     /// their hashed URLs, each with the `as=` its type needs (`style`,
-    /// `script`, `font`, `image`, else `fetch`). Fonts, and everything when
-    /// the URLs are on another origin, carry `crossorigin`, the mode an
-    /// `integrity`-checked tag or a font load uses, so that the browser
-    /// reuses the preloaded response. Send it on the page (CDNs such as
+    /// `script`, `font`, `image`, else `fetch`). Stylesheets, scripts, fonts
+    /// and fetches carry `crossorigin`: the mode of a tag with `integrity`
+    /// and `crossorigin="anonymous"` (as the template helpers' examples
+    /// write them) and of every font load, so that the browser reuses the
+    /// preloaded response instead of fetching again; images carry it when
+    /// the URLs are on another origin. Send it on the page (CDNs such as
     /// Cloudflare and Fastly turn it into a 103 Early Hints response).
     ///
     /// ```
@@ -22,8 +24,8 @@ impl Assets {
     /// let link = ASSETS.preload(["css/app.css", "js/app.js"]).unwrap();
     /// assert_eq!(
     ///     link,
-    ///     "</static/css/app.257138f5fc764079.css>; rel=preload; as=style, \
-    ///      </static/js/app.fdfb021ce04e79dd.js>; rel=preload; as=script"
+    ///     "</static/css/app.257138f5fc764079.css>; rel=preload; as=style; crossorigin, \
+    ///      </static/js/app.fdfb021ce04e79dd.js>; rel=preload; as=script; crossorigin"
     /// );
     /// ```
     pub fn preload<'a>(
@@ -41,7 +43,7 @@ impl Assets {
                 value.push_str(", ");
             }
             let _ = write!(value, "<{url}>; rel=preload; as={kind}");
-            if kind == "font" || kind == "fetch" || self.is_cross_origin() {
+            if kind != "image" || self.is_cross_origin() {
                 value.push_str("; crossorigin");
             }
         }

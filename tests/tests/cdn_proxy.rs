@@ -59,6 +59,9 @@ http {{
             proxy_cache assets;
             proxy_cache_revalidate on;
             proxy_cache_lock on;
+            # A cache told to disregard Set-Cookie: only the response's own
+            # Cache-Control keeps a signed-in response out of it.
+            proxy_ignore_headers Set-Cookie;
             add_header X-Cache-Status $upstream_cache_status always;
         }}
     }}
@@ -127,18 +130,30 @@ fn log(dir: &Path) -> String {
 
 struct Got {
     status: u16,
+    etag: Option<String>,
+    set_cookie: bool,
     cache: String,
     body: Vec<u8>,
 }
 
 async fn get(base: &str, path: &str) -> Got {
-    let response = client()
+    get_with(base, path, &[]).await
+}
+
+async fn get_with(base: &str, path: &str, headers: &[(&str, &str)]) -> Got {
+    let mut request = client()
         .get(format!("{base}{path}"))
-        .header("accept-encoding", "identity")
-        .send()
-        .await
-        .unwrap();
+        .header("accept-encoding", "identity");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
     Got {
+        etag: response
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_owned()),
+        set_cookie: response.headers().contains_key("set-cookie"),
         status: response.status().as_u16(),
         cache: response
             .headers()
@@ -220,10 +235,63 @@ async fn a_caching_proxy_never_mixes_releases() {
         "a logical URL is not kept by the shared cache"
     );
 
+    // The page itself (`no-cache` and a validator) is never kept by the
+    // shared cache: every request reaches the origin. (nginx forwards a
+    // revalidation unconditionally and sends the whole page; the origin's
+    // own 304s are checked in `pages.rs` and by the browser test.)
+    let page = get(&proxy.base, "/").await;
+    assert_ne!(
+        page.cache, "HIT",
+        "the page is not kept by the shared cache"
+    );
+    let etag = page.etag.clone().expect("the page has a validator");
+    let direct = get_with(&origin.base, "/", &[("if-none-match", &etag)]).await;
+    assert_eq!(direct.status, 304, "the origin revalidates the page");
+    let revalidated = get_with(&proxy.base, "/", &[("if-none-match", &etag)]).await;
+    assert!(
+        matches!(revalidated.status, 200 | 304),
+        "{}",
+        revalidated.status
+    );
+    assert_ne!(revalidated.cache, "HIT");
+    if revalidated.status == 200 {
+        assert_eq!(revalidated.body, page.body);
+    }
+
+    // A response that sets a cookie is never served from the cache to
+    // another client, and per-user data never crosses users.
+    for _ in 0..3 {
+        let login = get(&proxy.base, "/login").await;
+        assert_eq!(login.status, 200);
+        assert!(login.set_cookie, "every client gets its own Set-Cookie");
+        assert_ne!(
+            login.cache, "HIT",
+            "a Set-Cookie response came from the cache"
+        );
+    }
+    for user in ["alice", "bob", "alice", "bob"] {
+        let cookie = format!("session={user}");
+        let me = get_with(&proxy.base, "/api/me", &[("cookie", &cookie)]).await;
+        assert_eq!(
+            String::from_utf8(me.body).unwrap(),
+            format!("{{\"user\":\"{user}\"}}\n")
+        );
+        assert_ne!(me.cache, "HIT");
+    }
+
     // Release 2 on the same origin address, behind the same proxy.
     drop(origin);
     let origin = Running::start_when_free(&binary_2, &origin_addr);
-    let page_2 = String::from_utf8(get(&proxy.base, "/").await.body).unwrap();
+    // The first page through the proxy after the switch is the new one,
+    // naming the new stylesheet, even for a client that revalidates with
+    // the old page's validator.
+    let page_2 = get_with(&proxy.base, "/", &[("if-none-match", &etag)]).await;
+    assert_eq!(
+        page_2.status, 200,
+        "the old page's validator does not match the new page"
+    );
+    assert_ne!(page_2.cache, "HIT");
+    let page_2 = String::from_utf8(page_2.body).unwrap();
     let urls_2 = asset_urls(&page_2);
     let css_2 = stylesheet(&urls_2);
     assert_ne!(css_2, css_1, "the changed stylesheet has a new URL");

@@ -9,9 +9,10 @@
 //! ```
 
 use askama::Template;
+use asset_runtime::pages::{CachePolicy, ValidateLayer};
 use asset_runtime::{Asset, Encoding};
 use axum::Router;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
@@ -57,25 +58,75 @@ async fn index() -> Response {
     let page = Index {
         rows: ASSETS.iter().map(Row::new).collect(),
     };
-    match page.render() {
-        // The page names hashed URLs, so it must itself be revalidated on
-        // every visit for a new release to show at once.
-        Ok(html) => ([(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response(),
-        Err(err) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("template error: {err}\n"),
-        )
-            .into_response(),
+    let html = match page.render() {
+        Ok(html) => html,
+        Err(err) => return error(&err),
+    };
+    // No Cache-Control here: the page policy (`no-cache` and a validator)
+    // comes from the layer, so every visit revalidates and a new release
+    // shows at once. The Link header lets the browser (or a CDN, as 103
+    // Early Hints) fetch the critical assets early.
+    match ASSETS.preload(["css/app.css", "js/app.js", "fonts/inter-latin-400.woff2"]) {
+        Ok(link) => ([(header::LINK, link)], Html(html)).into_response(),
+        Err(err) => error(&err),
     }
 }
 
-/// The app: the page at `/`, the assets under `/static`.
+fn error(err: &dyn std::fmt::Display) -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("template error: {err}\n"),
+    )
+        .into_response()
+}
+
+/// A per-user JSON endpoint: the user from the session cookie.
+async fn me(headers: HeaderMap) -> Response {
+    let user = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix("session="))
+        .filter(|u| u.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .unwrap_or("anonymous");
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        format!("{{\"user\":\"{user}\"}}\n"),
+    )
+        .into_response()
+}
+
+/// Signs in: sets the session cookie. The layer's guard keeps this
+/// response private and out of every shared cache.
+async fn login() -> Response {
+    (
+        [(
+            header::SET_COOKIE,
+            "session=demo; Path=/; HttpOnly; SameSite=Lax",
+        )],
+        Html("<!doctype html><title>Signed in</title><p>Signed in. <a href=\"/\">Back</a></p>\n"),
+    )
+        .into_response()
+}
+
+/// The app: the page at `/`, a per-user API, a sign-in route, the assets
+/// under `/static`.
 fn app() -> Router {
     // Behind a CDN on another origin, fonts and integrity-checked tags are
     // CORS requests.
     let options = asset_runtime::ServeOptions::default().cors(ASSETS.is_cross_origin());
-    Router::new()
+    let pages = Router::new()
         .route("/", get(index))
+        .route("/login", get(login))
+        .layer(ValidateLayer::new(CachePolicy::revalidate()));
+    let api = Router::new()
+        .route("/api/me", get(me))
+        .layer(ValidateLayer::new(
+            CachePolicy::private_max_age(120).vary(header::ORIGIN),
+        ));
+    pages
+        .merge(api)
         .nest_service("/static", ASSETS.service().with_options(options))
 }
 
