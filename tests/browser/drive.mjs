@@ -72,9 +72,15 @@ try {
   });
   page.on("pageerror", (err) => log.console.push(String(err)));
 
-  async function visit(url) {
+  // The status line of the page's own request, as it came off the wire.
+  function documentStatus(url) {
+    return [...log.requests].filter(([, u]) => u === url).map(([id]) => log.raw.get(id) ?? null);
+  }
+
+  async function visit(url, how = "goto") {
     reset();
-    const response = await page.goto(url, { waitUntil: "load" });
+    const response =
+      how === "reload" ? await page.reload({ waitUntil: "load" }) : await page.goto(url, { waitUntil: "load" });
     check(response && response.status() === 200, `${url} answered ${response?.status()}`);
     await page.evaluate(() => document.fonts.ready);
     // Let late events (fonts, source maps) arrive.
@@ -137,7 +143,17 @@ try {
     const fromCache = log.cached.has(id) || response?.fromDiskCache || response?.fromMemoryCache;
     check(fromCache, `second visit: ${url} was requested from the server`);
   }
-  emit({ event: "second", fromCache: hashed.map((r) => r.url) });
+  // The page itself (`no-cache` and a validator) was revalidated: a 304.
+  const secondDocument = documentStatus(base + "/");
+  check(secondDocument.includes(304), `second visit: the page answered ${JSON.stringify(secondDocument)}, expected a 304`);
+  emit({ event: "second", fromCache: hashed.map((r) => r.url), document: secondDocument });
+
+  // A reload revalidates the page too, and the assets stay cached.
+  const reloaded = await visit(base + "/", "reload");
+  checkRendered(reloaded, colour1, "reload");
+  const reloadDocument = documentStatus(base + "/");
+  check(reloadDocument.includes(304), `reload: the page answered ${JSON.stringify(reloadDocument)}, expected a 304`);
+  emit({ event: "reload", document: reloadDocument });
 
   // 3. A logical URL revalidates: the second fetch is a 304.
   const logical = base + "/static/css/app.css";
@@ -159,8 +175,12 @@ try {
   const line = await stdinLines.next();
   check(!line.done, "no go-ahead for the new release");
 
-  const third = await visit(base + "/");
+  // A plain reload (not a hard one) shows the new release at once: its
+  // validator no longer matches, so the server sends the new page.
+  const third = await visit(base + "/", "reload");
   checkRendered(third, colour2, "new release");
+  const thirdDocument = documentStatus(base + "/");
+  check(thirdDocument.includes(200) && !thirdDocument.includes(304), `new release: the page answered ${JSON.stringify(thirdDocument)}, expected the new page (200)`);
   check(third.stylesheet !== first.stylesheet, "new release: the stylesheet URL did not change");
   const css = third.resources.find((r) => r.url === third.stylesheet);
   check(css && css.transferSize > 0, `new release: ${third.stylesheet} was not fetched from the network`);

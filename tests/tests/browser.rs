@@ -81,6 +81,7 @@ fn demo_in_a_real_browser() {
         [
             "first",
             "second",
+            "reload",
             "logical",
             "switch",
             "new-release",
@@ -89,7 +90,15 @@ fn demo_in_a_real_browser() {
     );
     let second = &events[1]["fromCache"];
     assert!(second.as_array().is_some_and(|a| !a.is_empty()), "{second}");
-    assert_ne!(events[0]["stylesheet"], events[4]["stylesheet"]);
+    // The page was revalidated with a 304 on the second visit and on a reload.
+    for i in [1, 2] {
+        let document = &events[i]["document"];
+        assert!(
+            document.as_array().is_some_and(|a| a.contains(&304.into())),
+            "{document}"
+        );
+    }
+    assert_ne!(events[0]["stylesheet"], events[5]["stylesheet"]);
     let png = std::fs::read(&screenshot).unwrap();
     assert!(
         png.starts_with(b"\x89PNG") && png.len() > 10_000,
