@@ -1,6 +1,7 @@
 //! The same small app, with the page validator, on every adapter: axum
 //! through the tower layer (alone, inside tower-http's `CompressionLayer`
-//! and outside it) and actix-web through the middleware. Each runs on its
+//! and outside it), actix-web through the middleware, and hyper through
+//! `ValidateLayer::wrap` (no streamed routes there). Each runs on its
 //! own thread and runtime on a free port of 127.0.0.1.
 //!
 //! | route | policy | what the handler does |
@@ -37,20 +38,23 @@ pub enum PageServer {
     AxumCompressedOutside,
     /// actix-web, `pages::actix::Validate` middleware.
     Actix,
+    /// hyper 1, `ValidateLayer::wrap(service_fn(app))`.
+    Hyper,
 }
 
 impl PageServer {
     /// Every server.
-    pub const ALL: [PageServer; 4] = [
+    pub const ALL: [PageServer; 5] = [
         PageServer::Axum,
         PageServer::AxumCompressedInside,
         PageServer::AxumCompressedOutside,
         PageServer::Actix,
+        PageServer::Hyper,
     ];
 
     /// `http://127.0.0.1:PORT`, started on first use.
     pub fn base(self) -> &'static str {
-        static BASES: [OnceLock<String>; 4] = [const { OnceLock::new() }; 4];
+        static BASES: [OnceLock<String>; 5] = [const { OnceLock::new() }; 5];
         BASES[self as usize].get_or_init(|| format!("http://{}", start(self)))
     }
 
@@ -66,7 +70,7 @@ impl PageServer {
     }
 }
 
-static RENDERS: [AtomicUsize; 8] = [const { AtomicUsize::new(0) }; 8];
+static RENDERS: [AtomicUsize; 10] = [const { AtomicUsize::new(0) }; 10];
 
 /// The 20 KB page.
 pub fn page_html() -> String {
@@ -109,7 +113,11 @@ fn start(server: PageServer) -> SocketAddr {
                     listener.set_nonblocking(true).unwrap();
                     let listener = tokio::net::TcpListener::from_std(listener).unwrap();
                     ready.send(()).unwrap();
-                    axum::serve(listener, axum_app(server)).await.unwrap();
+                    if server == PageServer::Hyper {
+                        run_hyper(listener).await
+                    } else {
+                        axum::serve(listener, axum_app(server)).await.unwrap()
+                    }
                 });
             }
         })
@@ -422,6 +430,114 @@ fn run_actix(listener: std::net::TcpListener, ready: mpsc::Sender<()>) {
         ready.send(()).unwrap();
         http.await.unwrap();
     });
+}
+
+/// The hyper app: every route by hand, bodies of the runtime's type.
+async fn hyper_app(
+    request: http::Request<hyper::body::Incoming>,
+) -> Result<http::Response<asset_runtime::Body>, std::convert::Infallible> {
+    use asset_runtime::Body;
+    use http::header;
+    let mut response = http::Response::new(Body::empty());
+    let html = |response: &mut http::Response<Body>, body: String| {
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        *response.body_mut() = Body::from(body);
+    };
+    match request.uri().path() {
+        "/page" => {
+            PageServer::Hyper.count("/page");
+            html(&mut response, page_html());
+        }
+        "/post/7" => {
+            let version = Version::new(&format!("post:7:{POST_UPDATED_AT}"));
+            if let Some(answer) = version.precondition(request.method(), request.headers()) {
+                return Ok(answer);
+            }
+            PageServer::Hyper.count("/post/7");
+            html(&mut response, post_html());
+            version.tag(response.headers_mut());
+        }
+        "/tagged" => {
+            response
+                .headers_mut()
+                .insert(header::ETAG, http::HeaderValue::from_static("\"v1\""));
+            *response.body_mut() = Body::from_static(b"tagged by the handler");
+        }
+        "/immutable-html" => {
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+            );
+            html(
+                &mut response,
+                "<!doctype html><p>not immutable</p>".to_owned(),
+            );
+        }
+        "/big" => *response.body_mut() = Body::from(big_body()),
+        "/cdn-page" => html(&mut response, "<!doctype html><p>shared</p>".to_owned()),
+        "/login" => {
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                http::HeaderValue::from_static("session=alice; Path=/; HttpOnly"),
+            );
+            *response.body_mut() = Body::from_static(b"welcome");
+        }
+        "/api/me" => {
+            let user = session(
+                request
+                    .headers()
+                    .get(header::COOKIE)
+                    .and_then(|v| v.to_str().ok()),
+            );
+            let h = response.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+            h.insert(
+                header::VARY,
+                http::HeaderValue::from_static("Accept-Language"),
+            );
+            *response.body_mut() = Body::from(format!("{{\"user\":\"{user}\"}}"));
+        }
+        _ => *response.status_mut() = http::StatusCode::NOT_FOUND,
+    }
+    Ok(response)
+}
+
+/// hyper 1: one validator per policy, picked by path.
+async fn run_hyper(listener: tokio::net::TcpListener) -> ! {
+    use hyper::server::conn::http1;
+    use hyper::service::{Service, service_fn};
+    use hyper_util::rt::TokioIo;
+    loop {
+        let (stream, _) = listener.accept().await.unwrap();
+        tokio::spawn(async move {
+            let revalidate = ValidateLayer::new(CachePolicy::revalidate())
+                .limit(LIMIT)
+                .wrap(service_fn(hyper_app));
+            let shared = ValidateLayer::new(CachePolicy::shared(60, 300))
+                .limit(LIMIT)
+                .wrap(service_fn(hyper_app));
+            let api =
+                ValidateLayer::new(CachePolicy::private_max_age(120).vary(http::header::ORIGIN))
+                    .limit(LIMIT)
+                    .wrap(service_fn(hyper_app));
+            let route = service_fn(move |request: http::Request<hyper::body::Incoming>| {
+                match request.uri().path() {
+                    "/cdn-page" | "/login" => shared.call(request),
+                    "/api/me" => api.call(request),
+                    _ => revalidate.call(request),
+                }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), route)
+                .await;
+        });
+    }
 }
 
 /// The path of a route on `server`: actix mounts the shared-policy routes

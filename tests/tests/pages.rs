@@ -235,7 +235,7 @@ async fn policies_send_what_they_say() {
 #[tokio::test]
 async fn bodies_over_the_limit_pass_through_untouched() {
     let big: Vec<u8> = (0..100 * 1024).map(|i| b'a' + (i % 26) as u8).collect();
-    for server in [PageServer::Axum, PageServer::Actix] {
+    for server in [PageServer::Axum, PageServer::Actix, PageServer::Hyper] {
         eprintln!("server: {server:?}");
         let got = get(server, "/big", &[]).await;
         assert_eq!(got.status, StatusCode::OK);

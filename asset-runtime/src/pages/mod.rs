@@ -6,7 +6,8 @@
 //! last release's stylesheet. This module gives the app's own responses
 //! the same care the assets get:
 //!
-//! - [`ValidateLayer`] (feature `tower`, for axum) and
+//! - [`ValidateLayer`] (feature `tower`, for axum; feature `hyper`, for a
+//!   hyper 1 service through [`ValidateLayer::wrap`]) and
 //!   [`actix::Validate`](crate::pages::actix::Validate) (feature `actix-web`): a
 //!   validator for every buffered 200 to GET or HEAD (a hash of the body,
 //!   unless the handler set an `ETag`), `If-None-Match` and `If-Match` in
@@ -70,15 +71,15 @@ mod policy;
 mod validate;
 mod version;
 
-#[cfg(feature = "tower")]
-mod tower;
+#[cfg(any(feature = "tower", feature = "hyper"))]
+mod service;
 
 #[cfg(feature = "actix-web")]
 pub mod actix;
 
 pub use policy::CachePolicy;
-#[cfg(feature = "tower")]
-pub use tower::{Validate, ValidateFuture, ValidateLayer, ValidatedBody};
+#[cfg(any(feature = "tower", feature = "hyper"))]
+pub use service::{Validate, ValidateFuture, ValidateLayer, ValidatedBody};
 pub use validate::DEFAULT_LIMIT;
 pub use version::Version;
 

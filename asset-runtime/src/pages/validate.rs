@@ -12,7 +12,10 @@ use crate::conditional::{self, Precondition};
 pub const DEFAULT_LIMIT: usize = 1024 * 1024;
 
 /// Whether a response is one the validator handles: a 200 to GET or HEAD.
-#[cfg_attr(not(any(feature = "tower", feature = "actix-web")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "tower", feature = "hyper", feature = "actix-web")),
+    allow(dead_code)
+)]
 pub(crate) fn eligible(method: &Method, status: StatusCode) -> bool {
     status == StatusCode::OK && (method == Method::GET || method == Method::HEAD)
 }
@@ -20,7 +23,10 @@ pub(crate) fn eligible(method: &Method, status: StatusCode) -> bool {
 /// The validator of a body whose XXH3-128 is `hash`: weak unless the body
 /// is already content-encoded (then the bytes are the ones sent, and
 /// another encoding gives another tag).
-#[cfg_attr(not(any(feature = "tower", feature = "actix-web")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "tower", feature = "hyper", feature = "actix-web")),
+    allow(dead_code)
+)]
 pub(crate) fn tag_from_hash(hash: u128, encoded: bool) -> HeaderValue {
     let text = if encoded {
         format!("\"{hash:032x}\"")

@@ -1,5 +1,6 @@
-//! [`ValidateLayer`]: the validator and cache policy as a tower layer
-//! (feature `tower`), for axum's `Router::layer` and any tower stack.
+//! [`ValidateLayer`] and [`Validate`]: the validator and cache policy as a
+//! tower layer and service (feature `tower`, for axum's `Router::layer` and
+//! any tower stack) and as a hyper 1 service (feature `hyper`).
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -11,8 +12,6 @@ use bytes::Bytes;
 use http::header::{self, HeaderMap};
 use http::{Method, Request, Response, StatusCode};
 use http_body::{Body as HttpBody, Frame, SizeHint};
-use tower_layer::Layer;
-use tower_service::Service;
 
 use super::validate::{eligible, tag_from_hash};
 use super::{CachePolicy, DEFAULT_LIMIT, Decision, decide, not_modified_from};
@@ -54,15 +53,38 @@ impl ValidateLayer {
     }
 }
 
-impl<S> Layer<S> for ValidateLayer {
-    type Service = Validate<S>;
-
-    fn layer(&self, inner: S) -> Validate<S> {
+impl ValidateLayer {
+    /// Wraps a service: what `tower::Layer::layer` does, without tower (for
+    /// a hyper `service_fn`).
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "hyper")]
+    /// # async fn run(stream: tokio::net::TcpStream) -> Result<(), hyper::Error> {
+    /// use asset_runtime::pages::{CachePolicy, ValidateLayer};
+    /// # async fn app(_: http::Request<hyper::body::Incoming>) -> Result<http::Response<asset_runtime::Body>, std::convert::Infallible> {
+    /// #     Ok(http::Response::new(asset_runtime::Body::from_static(b"page")))
+    /// # }
+    /// let service = ValidateLayer::new(CachePolicy::revalidate()).wrap(hyper::service::service_fn(app));
+    /// let io = hyper_util::rt::TokioIo::new(stream);
+    /// hyper::server::conn::http1::Builder::new().serve_connection(io, service).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wrap<S>(&self, inner: S) -> Validate<S> {
         Validate {
             inner,
             policy: self.policy.clone(),
             limit: self.limit,
         }
+    }
+}
+
+#[cfg(feature = "tower")]
+impl<S> tower_layer::Layer<S> for ValidateLayer {
+    type Service = Validate<S>;
+
+    fn layer(&self, inner: S) -> Validate<S> {
+        self.wrap(inner)
     }
 }
 
@@ -74,9 +96,37 @@ pub struct Validate<S> {
     limit: usize,
 }
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Validate<S>
+/// Starts validating the response that `call` gives for `request`.
+fn start<ReqBody, ResBody, E, F>(
+    policy: &Arc<CachePolicy>,
+    limit: usize,
+    request: Request<ReqBody>,
+    call: impl FnOnce(Request<ReqBody>) -> F,
+) -> ValidateFuture<ResBody, E>
 where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    F: Future<Output = Result<Response<ResBody>, E>> + Send + 'static,
+    ResBody: HttpBody<Data = Bytes> + Send + 'static,
+    ResBody::Error: Send,
+{
+    let method = request.method().clone();
+    let mut conditions = HeaderMap::new();
+    for name in [header::IF_MATCH, header::IF_NONE_MATCH] {
+        for value in request.headers().get_all(&name) {
+            conditions.append(name.clone(), value.clone());
+        }
+    }
+    let policy = policy.clone();
+    let future = call(request);
+    ValidateFuture(Box::pin(async move {
+        let response = future.await?;
+        Ok(validate(response, &method, &conditions, &policy, limit).await)
+    }))
+}
+
+#[cfg(feature = "tower")]
+impl<S, ReqBody, ResBody> tower_service::Service<Request<ReqBody>> for Validate<S>
+where
+    S: tower_service::Service<Request<ReqBody>, Response = Response<ResBody>>,
     S::Future: Send + 'static,
     ResBody: HttpBody<Data = Bytes> + Send + 'static,
     ResBody::Error: Send,
@@ -90,20 +140,29 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let method = request.method().clone();
-        let mut conditions = HeaderMap::new();
-        for name in [header::IF_MATCH, header::IF_NONE_MATCH] {
-            for value in request.headers().get_all(&name) {
-                conditions.append(name.clone(), value.clone());
-            }
-        }
-        let policy = self.policy.clone();
-        let limit = self.limit;
-        let future = self.inner.call(request);
-        ValidateFuture(Box::pin(async move {
-            let response = future.await?;
-            Ok(validate(response, &method, &conditions, &policy, limit).await)
-        }))
+        let inner = &mut self.inner;
+        start(&self.policy, self.limit, request, |request| {
+            inner.call(request)
+        })
+    }
+}
+
+#[cfg(feature = "hyper")]
+impl<S, ReqBody, ResBody> hyper::service::Service<Request<ReqBody>> for Validate<S>
+where
+    S: hyper::service::Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Future: Send + 'static,
+    ResBody: HttpBody<Data = Bytes> + Send + 'static,
+    ResBody::Error: Send,
+{
+    type Response = Response<ValidatedBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ValidateFuture<ResBody, S::Error>;
+
+    fn call(&self, request: Request<ReqBody>) -> Self::Future {
+        start(&self.policy, self.limit, request, |request| {
+            self.inner.call(request)
+        })
     }
 }
 
