@@ -5,7 +5,6 @@ use std::io;
 use std::path::PathBuf;
 
 /// Why the pipeline could not finish.
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// An asset folder does not exist.
@@ -168,6 +167,13 @@ impl fmt::Display for Error {
                 write!(f, "invalid glob pattern `{pattern}`: {reason}")
             }
         }
+    }
+}
+
+/// The same sentence as `Display`, so that `.unwrap()` says what is wrong.
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
     }
 }
 

@@ -11,6 +11,7 @@
 //! | [`layout`] | where under `OUT_DIR` the build writes the table, the manifest and the blobs |
 //! | [`fingerprint`] | SHA-256 and SHA-384 of served bytes: the name hash, the ETag and the SRI value |
 //! | [`manifest`] | the `manifest.json` format, written by the build and by exports, read by `asset!` and deploy tools |
+//! | [`suggest`] | did-you-mean for an unknown logical path |
 //! | [`IMMUTABLE`] | the `Cache-Control` of a hashed URL |
 //!
 //! ```
@@ -30,6 +31,7 @@ pub mod layout;
 pub mod manifest;
 pub mod naming;
 pub mod prefix;
+pub mod suggest;
 
 pub use encoding::Encoding;
 pub use fingerprint::Fingerprint;

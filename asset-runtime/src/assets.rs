@@ -113,7 +113,7 @@ struct PrefixOverride {
 }
 
 /// Why [`Assets::set_url_prefix`] refused a prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum UrlPrefixError {
     /// Not `/...`, `http://...` or `https://...`, or it holds a space, a
     /// quote, `<`, `>`, `?`, `#`, `\\` or a control character.
@@ -136,6 +136,13 @@ impl std::fmt::Display for UrlPrefixError {
                 )
             }
         }
+    }
+}
+
+/// The same sentence as `Display`, so that `.unwrap()` says what is wrong.
+impl std::fmt::Debug for UrlPrefixError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
     }
 }
 

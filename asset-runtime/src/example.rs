@@ -96,4 +96,20 @@ mod tests {
             ));
         }
     }
+
+    #[test]
+    fn unknown_paths_say_what_to_do_in_debug_too() {
+        let err = crate::UnknownAsset::in_table(&ASSETS, "css/ap.css");
+        let expected = "unknown asset `css/ap.css`: no such file in the asset folders; did you mean `css/app.css`?";
+        assert_eq!(err.to_string(), expected);
+        // `.unwrap()` and template engines print Debug.
+        assert_eq!(format!("{err:?}"), expected);
+        let far = crate::UnknownAsset::in_table(&ASSETS, "nothing/like/it.bin");
+        assert!(
+            format!("{far:?}").contains("relative to the asset folder"),
+            "{far:?}"
+        );
+        let prefix = crate::UrlPrefixError::Invalid("static".into());
+        assert!(format!("{prefix:?}").contains("must start with `/`"));
+    }
 }

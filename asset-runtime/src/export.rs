@@ -40,7 +40,6 @@ pub struct ExportReport {
 }
 
 /// Why an export failed.
-#[derive(Debug)]
 pub struct ExportError {
     /// The file or folder that could not be written.
     pub path: PathBuf,
@@ -56,6 +55,13 @@ impl fmt::Display for ExportError {
             self.path.display(),
             self.source
         )
+    }
+}
+
+/// The same sentence as `Display`, so that `.unwrap()` says what is wrong.
+impl std::fmt::Debug for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
     }
 }
 

@@ -36,7 +36,7 @@ impl Assets {
         for path in paths {
             let asset = self
                 .get(path)
-                .ok_or_else(|| UnknownAsset::Path(path.to_owned()))?;
+                .ok_or_else(|| UnknownAsset::in_table(self, path))?;
             let url = self.url(path).unwrap_or(asset.url());
             let kind = preload_as(asset);
             if !value.is_empty() {

@@ -26,29 +26,68 @@ pub fn installed() -> Option<&'static Assets> {
 }
 
 /// A template asked for a path that the installed table does not have, or
-/// no table was installed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// no table was installed. `Debug` prints the same sentence as `Display`,
+/// so that `.unwrap()` (and a template engine that wraps the error) shows
+/// what is wrong and how to fix it.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UnknownAsset {
     /// No logical path of this name.
-    Path(String),
+    Path {
+        /// The path asked for.
+        path: String,
+        /// The known path most like it, if any is close.
+        suggestion: Option<String>,
+    },
     /// Neither [`Assets::install`] nor [`Assets::service`] ran yet.
     NotInstalled(String),
+}
+
+impl UnknownAsset {
+    /// `path` is not in `assets`; suggests the closest logical path.
+    pub fn in_table(assets: &Assets, path: &str) -> Self {
+        UnknownAsset::Path {
+            path: path.to_owned(),
+            suggestion: asset_manifest::suggest::closest(
+                path,
+                assets.iter().map(crate::Asset::logical_path),
+            )
+            .map(str::to_owned),
+        }
+    }
+
+    /// The path asked for.
+    pub fn path(&self) -> &str {
+        match self {
+            UnknownAsset::Path { path, .. } | UnknownAsset::NotInstalled(path) => path,
+        }
+    }
 }
 
 impl fmt::Display for UnknownAsset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            UnknownAsset::Path(path) => {
+            UnknownAsset::Path { path, suggestion } => {
                 write!(
                     f,
                     "unknown asset `{path}`: no such file in the asset folders"
-                )
+                )?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean `{s}`?"),
+                    None => write!(f, " (paths are relative to the asset folder, with `/`)"),
+                }
             }
             UnknownAsset::NotInstalled(path) => write!(
                 f,
                 "cannot look up asset `{path}`: no asset table installed; call `ASSETS.install()` (or `ASSETS.service()`) at startup"
             ),
         }
+    }
+}
+
+impl fmt::Debug for UnknownAsset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -59,7 +98,7 @@ pub fn installed_asset(path: &str) -> Result<&'static crate::Asset, UnknownAsset
     let assets = installed().ok_or_else(|| UnknownAsset::NotInstalled(path.to_owned()))?;
     assets
         .get(path)
-        .ok_or_else(|| UnknownAsset::Path(path.to_owned()))
+        .ok_or_else(|| UnknownAsset::in_table(assets, path))
 }
 
 /// The hashed URL of a logical path in the installed table: the helper for
@@ -78,7 +117,7 @@ pub fn asset_url(path: &str) -> Result<&'static str, UnknownAsset> {
     let assets = installed().ok_or_else(|| UnknownAsset::NotInstalled(path.to_owned()))?;
     assets
         .url(path)
-        .ok_or_else(|| UnknownAsset::Path(path.to_owned()))
+        .ok_or_else(|| UnknownAsset::in_table(assets, path))
 }
 
 /// The `crossorigin` attribute value for a logical path's tag:
@@ -91,7 +130,7 @@ pub fn asset_crossorigin(path: &str) -> Result<&'static str, UnknownAsset> {
     let assets = installed().ok_or_else(|| UnknownAsset::NotInstalled(path.to_owned()))?;
     assets
         .get(path)
-        .ok_or_else(|| UnknownAsset::Path(path.to_owned()))?;
+        .ok_or_else(|| UnknownAsset::in_table(assets, path))?;
     Ok(if assets.is_cross_origin() {
         "anonymous"
     } else {

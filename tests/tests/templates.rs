@@ -96,4 +96,21 @@ fn askama_filters() {
         Page.render().unwrap(),
         format!(r#"<link href="{url}" integrity="{integrity}">"#)
     );
+
+    // A typo: the error askama returns says what is wrong and suggests
+    // the fix in Debug (what `.unwrap()` prints) as well as in Display.
+    #[derive(Template)]
+    #[template(
+        source = r#"<link href="{{ "css/ap.css"|asset_runtime::askama::asset_url }}">"#,
+        ext = "html"
+    )]
+    struct Typo;
+    let err = Typo.render().unwrap_err();
+    for text in [format!("{err:?}"), err.to_string()] {
+        assert!(
+            text.contains("unknown asset `css/ap.css`")
+                && text.contains("did you mean `css/app.css`?"),
+            "{text}"
+        );
+    }
 }
