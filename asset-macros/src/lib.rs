@@ -32,10 +32,51 @@ pub fn asset(input: TokenStream) -> TokenStream {
     }
 }
 
+/// The generated table's path, for `asset_runtime::include_assets!`: a
+/// string literal, or a compile error that says what is missing (no build
+/// script, or one that does not run the pipeline) before rustc's own
+/// `OUT_DIR` message could mislead.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __table_path(input: TokenStream) -> TokenStream {
+    let span = proc_macro2::Span::call_site();
+    if !input.is_empty() {
+        return syn::Error::new(span, "include_assets!: unexpected input")
+            .to_compile_error()
+            .into();
+    }
+    match table_path() {
+        Ok(path) => quote_spanned!(span=> #path).into(),
+        Err(message) => syn::Error::new(span, message).to_compile_error().into(),
+    }
+}
+
+const FIX: &str = "add `asset-build` to [build-dependencies] and a build.rs with `fn main() { asset_build::Pipeline::new(\"static\").run(); }`";
+
+fn table_path() -> Result<String, String> {
+    let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
+        format!("include_assets!: this crate has no build script, so there is no asset table to include; {FIX}")
+    })?;
+    let path = PathBuf::from(out_dir).join(asset_manifest::layout::CODE_PATH);
+    if !path.is_file() {
+        return Err(format!(
+            "include_assets!: no asset table at {}: this crate's build script does not run `asset_build::Pipeline`; {FIX}",
+            path.display()
+        ));
+    }
+    path.to_str().map(str::to_owned).ok_or_else(|| {
+        format!(
+            "include_assets!: the asset table's path {} is not UTF-8",
+            path.display()
+        )
+    })
+}
+
 fn resolve(path: &str) -> Result<String, String> {
     let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
-        "asset!: OUT_DIR is not set; this crate needs a build.rs that runs `asset_build::Pipeline`"
-            .to_owned()
+        format!(
+            "asset!: this crate has no build script, so there is no asset manifest to read; {FIX}"
+        )
     })?;
     let manifest_path = PathBuf::from(out_dir).join(MANIFEST_PATH);
     let text = std::fs::read_to_string(&manifest_path).map_err(|err| {

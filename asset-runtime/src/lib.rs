@@ -123,11 +123,7 @@ macro_rules! include_assets {
     };
     ($vis:vis static $name:ident) => {
         $vis static $name: $crate::Assets =
-            ::core::include!(::core::concat!(
-                ::core::env!("OUT_DIR"),
-                "/",
-                $crate::__private::code_path!()
-            ));
+            ::core::include!($crate::__private::table_path!());
     };
 }
 
@@ -136,6 +132,6 @@ macro_rules! include_assets {
 pub mod __private {
     pub use crate::assets::Entry;
     pub use crate::dev::{DevFile, DevTable};
-    pub use asset_manifest::code_path;
+    pub use asset_macros::__table_path as table_path;
     pub use phf;
 }

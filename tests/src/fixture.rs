@@ -107,7 +107,9 @@ impl Fixture {
     pub fn build_with_env(&self, vars: &[(&str, &str)]) -> Result<PathBuf, BuildFailure> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
-        command.env_remove("ASSET_DEV");
+        // The test binary's own OUT_DIR (cargo sets it for tests of a crate
+        // with a build script) must not leak into the user's build.
+        command.env_remove("ASSET_DEV").env_remove("OUT_DIR");
         for (name, value) in vars {
             command.env(name, value);
         }

@@ -90,3 +90,30 @@ fn unreadable_file() {
         ],
     );
 }
+
+#[test]
+fn a_missing_build_script_is_named_before_rustc_s_out_dir_message() {
+    let fixture = Fixture::new("site", "err-no-build-script");
+    fixture.remove("build.rs");
+    let stderr = fixture.build().expect_err("the build fails").stderr;
+    assert!(
+        stderr.contains("include_assets!: this crate has no build script")
+            && stderr.contains("asset_build::Pipeline::new"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("use std::env::var(\"OUT_DIR\")"),
+        "rustc's misleading hint:\n{stderr}"
+    );
+}
+
+#[test]
+fn a_build_script_that_does_not_run_the_pipeline_is_named() {
+    let fixture = Fixture::new("site", "err-no-pipeline");
+    fixture.write("build.rs", "fn main() {}\n");
+    let stderr = fixture.build().expect_err("the build fails").stderr;
+    assert!(
+        stderr.contains("does not run `asset_build::Pipeline`"),
+        "{stderr}"
+    );
+}
