@@ -35,7 +35,9 @@ fn demo_in_a_real_browser() {
 
     let server = Running::start(&binary_1);
     let addr = server.addr().to_owned();
-    let screenshot = workspace().join("docs/demo.png");
+    // Under target/, so that a test run leaves the checkout clean;
+    // `UPDATE_SCREENSHOT=1` also refreshes the README's picture.
+    let screenshot = workspace().join("target/browser/demo.png");
     std::fs::create_dir_all(screenshot.parent().unwrap()).unwrap();
 
     let mut node = Command::new("node")
@@ -104,6 +106,9 @@ fn demo_in_a_real_browser() {
         png.starts_with(b"\x89PNG") && png.len() > 10_000,
         "a real screenshot"
     );
+    if std::env::var_os("UPDATE_SCREENSHOT").is_some_and(|v| v == "1") {
+        std::fs::copy(&screenshot, workspace().join("docs/demo.png")).unwrap();
+    }
 }
 
 fn chromium() -> String {
