@@ -63,8 +63,41 @@ impl AssetService {
     ///
     /// # Panics
     ///
+    /// If `path` does not start with `/`, or if it is not where the table's
+    /// URLs point: with URLs under `/assets/` (the `url_prefix` of the
+    /// build, or one set with [`Assets::set_url_prefix`]), a service mounted
+    /// at `/static` would 404 on every link the pages make. The message
+    /// names both. When a proxy in front really maps one path to the other,
+    /// use [`mount_unchecked`](AssetService::mount_unchecked).
+    ///
+    /// ```should_panic
+    /// # asset_runtime::__example_assets!(); // URLs under /static/
+    /// let service = ASSETS.service().mount("/assets"); // panics, naming both paths
+    /// ```
+    pub fn mount(self, path: &str) -> Self {
+        let service = self.mount_unchecked(path);
+        if let Some(expected) = service.expected_mount() {
+            assert!(
+                expected == service.mount_path(),
+                "{}",
+                mount_mismatch(
+                    service.mount_path(),
+                    &expected,
+                    service.assets.url_prefix(),
+                    "mount"
+                )
+            );
+        }
+        service
+    }
+
+    /// Like [`mount`](AssetService::mount), without checking the path
+    /// against the table's URL prefix.
+    ///
+    /// # Panics
+    ///
     /// If `path` does not start with `/`.
-    pub fn mount(mut self, path: &str) -> Self {
+    pub fn mount_unchecked(mut self, path: &str) -> Self {
         assert!(
             path.starts_with('/'),
             "a mount path starts with `/`: `{path}`"
@@ -72,6 +105,27 @@ impl AssetService {
         let path = path.trim_end_matches('/');
         self.mount = (!path.is_empty()).then(|| Arc::from(path));
         self
+    }
+
+    /// Where the table's URLs say it is served, without a trailing `/`
+    /// (`""` for the root), when they are paths or URLs with a path.
+    fn expected_mount(&self) -> Option<String> {
+        let prefix = self.assets.url_prefix();
+        let path = match prefix.split_once("://") {
+            Some((_, rest)) => &rest[rest.find('/')?..],
+            None => prefix,
+        };
+        Some(path.trim_end_matches('/').to_owned())
+    }
+
+    /// The message for an axum `nest_service` path (`nested`, from axum's
+    /// `NestedPath`) that is not where the table's URLs point.
+    #[cfg(feature = "axum")]
+    pub(crate) fn nest_mismatch(&self, nested: &str) -> Option<String> {
+        let nested = nested.trim_end_matches('/');
+        let expected = self.expected_mount()?;
+        (expected != nested && self.mount.is_none())
+            .then(|| mount_mismatch(nested, &expected, self.assets.url_prefix(), "nest_service"))
     }
 
     /// The table this service answers for.
@@ -123,6 +177,24 @@ impl AssetService {
     }
 }
 
+/// The message for a service mounted where the table's URLs do not point.
+fn mount_mismatch(mounted: &str, expected: &str, prefix: &str, how: &str) -> String {
+    let shown = |p: &str| {
+        if p.is_empty() {
+            "/".to_owned()
+        } else {
+            p.to_owned()
+        }
+    };
+    format!(
+        "the asset service is mounted at `{}` ({how}), but the asset table's URLs are under `{prefix}`, \
+         so every asset link in the pages would 404; mount it at `{}`, or change the prefix \
+         (`Pipeline::url_prefix` in build.rs, or `ASSETS.set_url_prefix` at startup) to match",
+        shown(mounted),
+        shown(expected)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,8 +209,30 @@ mod tests {
         let service = EMPTY.service();
         assert_eq!(service.mount_path(), "");
         assert_eq!(service.clone().mount("/static/").mount_path(), "/static");
-        assert_eq!(service.clone().mount("/").mount_path(), "");
-        assert_eq!(service.mount("/a/b").mount_path(), "/a/b");
+        assert_eq!(service.clone().mount_unchecked("/").mount_path(), "");
+        assert_eq!(service.mount_unchecked("/a/b").mount_path(), "/a/b");
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "mounted at `/assets` (mount), but the asset table's URLs are under `/static/`"
+    )]
+    fn a_mount_path_that_is_not_the_prefix_is_reported() {
+        let _ = EMPTY.service().mount("/assets");
+    }
+
+    #[cfg(feature = "axum")]
+    #[test]
+    fn a_nest_path_that_is_not_the_prefix_is_reported() {
+        let service = EMPTY.service();
+        assert_eq!(service.nest_mismatch("/static"), None);
+        assert_eq!(service.nest_mismatch("/static/"), None);
+        let message = service.nest_mismatch("/assets").unwrap();
+        assert!(
+            message.contains("mounted at `/assets` (nest_service)"),
+            "{message}"
+        );
+        assert!(message.contains("mount it at `/static`"), "{message}");
     }
 
     #[test]

@@ -56,6 +56,21 @@ impl<B> Service<Request<B>> for AssetService {
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
+        // Under axum's `nest_service`, check once that the nest path is
+        // where the table's URLs point.
+        #[cfg(feature = "axum")]
+        {
+            use std::sync::atomic::{AtomicBool, Ordering};
+            static CHECKED: AtomicBool = AtomicBool::new(false);
+            if !CHECKED.load(Ordering::Relaxed) {
+                if let Some(nested) = request.extensions().get::<axum::extract::NestedPath>() {
+                    CHECKED.store(true, Ordering::Relaxed);
+                    if let Some(message) = self.nest_mismatch(nested.as_str()) {
+                        eprintln!("asset-runtime: {message}");
+                    }
+                }
+            }
+        }
         ready(Ok(self.respond(&request)))
     }
 }
