@@ -1,6 +1,31 @@
 //! The build-script half of the asset pipeline.
 //!
-//! Call it from `build.rs`:
+//! # Quick start
+//!
+//! The README's Quick start (a test builds and serves exactly those
+//! blocks): two dependencies, one line in `build.rs`, one line to include
+//! the table.
+//!
+//! ```toml
+//! # Cargo.toml
+//! [dependencies]
+//! asset-runtime = { version = "0.1", features = ["axum", "askama"] }
+//! askama = "0.16"
+//! axum = "0.8"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//!
+//! [build-dependencies]
+//! asset-build = "0.1"
+//!
+//! [profile.dev.package.brotli]
+//! opt-level = 3
+//! [profile.dev.package.libdeflate-sys]
+//! opt-level = 3
+//! [profile.release.package.brotli]
+//! opt-level = 3
+//! [profile.release.package.libdeflate-sys]
+//! opt-level = 3
+//! ```
 //!
 //! ```no_run
 //! // build.rs
@@ -9,7 +34,44 @@
 //! }
 //! ```
 //!
-//! and include the result with `asset_runtime::include_assets!()`.
+//! ```text
+//! // src/main.rs (compiled in asset-runtime's docs)
+//! use askama::Template;
+//! use axum::{Router, response::Html, routing::get};
+//!
+//! asset_runtime::include_assets!(); // static ASSETS: asset_runtime::Assets
+//!
+//! #[derive(Template)]
+//! #[template(path = "index.html")]
+//! struct Index;
+//!
+//! async fn index() -> Html<String> {
+//!     Html(Index.render().expect("the page renders"))
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() {
+//!     let app = Router::new()
+//!         .route("/", get(index))
+//!         .nest_service("/static", ASSETS.service());
+//!     let css: &'static str = asset_runtime::asset!("css/app.css"); // checked at compile time
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
+//!     println!("serving on http://{}/ (stylesheet {css})", listener.local_addr().unwrap());
+//!     axum::serve(listener, app).await.unwrap();
+//! }
+//! ```
+//!
+//! ```jinja
+//! <!-- templates/index.html -->
+//! <!doctype html>
+//! <link rel="stylesheet"
+//!       href="{{ "css/app.css"|asset_runtime::askama::asset_url }}"
+//!       integrity="{{ "css/app.css"|asset_runtime::askama::asset_integrity }}"
+//!       crossorigin="anonymous">
+//! <h1>Hello</h1>
+//! ```
+//!
+//! # What it does
 //!
 //! [`Pipeline::run`] walks the asset folders, rewrites the references
 //! between assets (CSS `url()`, `@import`, source-map comments, the `file`

@@ -1,27 +1,91 @@
 //! Serve the assets that `asset-build` embedded into your binary.
 //!
-//! `asset-build` runs in your `build.rs`; it fingerprints, precompresses and
-//! writes every file of your asset folders into `OUT_DIR`, together with a
-//! generated table. This crate defines the types of that table, looks paths
-//! up in it, and answers HTTP requests for it with the right caching headers.
+//! # Quick start
+//!
+//! A new crate, the README's Quick start (a test builds and serves exactly
+//! those blocks):
+//!
+//! ```toml
+//! # Cargo.toml
+//! [dependencies]
+//! asset-runtime = { version = "0.1", features = ["axum", "askama"] }
+//! askama = "0.16"
+//! axum = "0.8"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//!
+//! [build-dependencies]
+//! asset-build = "0.1"
+//!
+//! # Compression is slow unoptimised; see asset-build's docs.
+//! [profile.dev.package.brotli]
+//! opt-level = 3
+//! [profile.dev.package.libdeflate-sys]
+//! opt-level = 3
+//! [profile.release.package.brotli]
+//! opt-level = 3
+//! [profile.release.package.libdeflate-sys]
+//! opt-level = 3
+//! ```
 //!
 //! ```no_run
 //! // build.rs
 //! fn main() {
-//!     asset_build::Pipeline::new("static").run();
+//!     asset_build::Pipeline::new("static").url_prefix("/static/").run();
 //! }
 //! ```
 //!
-//! ```
-//! # asset_runtime::__example_assets!();
-//! // src/main.rs: `include_assets!()` defines `static ASSETS: asset_runtime::Assets`
-//! // (the examples in these docs use a two-file table in its place).
-//! let css: &'static str = ASSETS.url("css/app.css").unwrap();
-//! assert_eq!(css, "/static/css/app.257138f5fc764079.css");
-//! // asset_runtime::asset!("css/app.css") gives the same URL at compile time.
+//! ```no_run
 //! # #[cfg(feature = "axum")]
-//! let app: axum::Router = axum::Router::new().nest_service("/static", ASSETS.service());
+//! # mod quick_start {
+//! // src/main.rs
+//! use askama::Template;
+//! use axum::{Router, response::Html, routing::get};
+//!
+//! # asset_runtime::__example_assets!(); /*
+//! asset_runtime::include_assets!(); // static ASSETS: asset_runtime::Assets
+//! # */
+//!
+//! #[derive(Template)]
+//! # /*
+//! #[template(path = "index.html")]
+//! # */ #[template(source = "<h1>Hello</h1>", ext = "html")]
+//! struct Index;
+//!
+//! async fn index() -> Html<String> {
+//!     Html(Index.render().expect("the page renders"))
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() {
+//!     let app = Router::new()
+//!         .route("/", get(index))
+//!         .nest_service("/static", ASSETS.service());
+//! # /*
+//!     let css: &'static str = asset_runtime::asset!("css/app.css"); // checked at compile time
+//! # */ let css = ASSETS.url("css/app.css").unwrap();
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
+//!     println!("serving on http://{}/ (stylesheet {css})", listener.local_addr().unwrap());
+//!     axum::serve(listener, app).await.unwrap();
+//! }
+//! # }
+//! # fn main() {}
 //! ```
+//!
+//! ```jinja
+//! <!-- templates/index.html -->
+//! <!doctype html>
+//! <link rel="stylesheet"
+//!       href="{{ "css/app.css"|asset_runtime::askama::asset_url }}"
+//!       integrity="{{ "css/app.css"|asset_runtime::askama::asset_integrity }}"
+//!       crossorigin="anonymous">
+//! <h1>Hello</h1>
+//! ```
+//!
+//! `asset-build` runs in your `build.rs`; it fingerprints, precompresses and
+//! writes every file of your asset folders into `OUT_DIR`, together with a
+//! generated table. This crate defines the types of that table
+//! ([`Assets`], [`Asset`]), looks paths up in it, and answers HTTP requests
+//! for it with the right caching headers ([`AssetService`]).
 //!
 //! # Features
 //!

@@ -52,6 +52,30 @@ impl Fixture {
         Fixture::copy_of(&workspace().join("examples/demo"), name, &manifest)
     }
 
+    /// A crate made of `files` (relative path, contents) for the test
+    /// `name`, whose `Cargo.toml` is among them; its package is renamed
+    /// `fixture-<name>` and it gets the workspace's `Cargo.lock`.
+    pub fn from_files(name: &str, files: &[(String, String)]) -> Fixture {
+        let dir = workspace().join("target").join("fixture-work").join(name);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        let fixture = Fixture {
+            dir,
+            package: format!("fixture-{name}"),
+        };
+        for (path, contents) in files {
+            fixture.write(path, contents);
+        }
+        std::fs::copy(workspace().join("Cargo.lock"), fixture.path("Cargo.lock")).unwrap();
+        fixture
+    }
+
+    /// The package name, `fixture-<name>`.
+    pub fn package(&self) -> &str {
+        &self.package
+    }
+
     /// Copies `source` for the test `name`, as package `fixture-<name>`,
     /// with a manifest made from `manifest` (`@NAME@` and `@ROOT@`
     /// replaced), which takes the place of any `Cargo.toml` in `source`.
