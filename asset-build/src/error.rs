@@ -52,6 +52,9 @@ pub enum Error {
     /// Assets reference files that are not assets (all of them, in the
     /// order of the referring files).
     MissingReferences(Vec<MissingReference>),
+    /// Templates name assets that do not exist
+    /// ([`Pipeline::check_templates`](crate::Pipeline::check_templates)).
+    UnknownTemplateAssets(Vec<crate::UnknownTemplateAsset>),
     /// A glob pattern given to a setting is malformed.
     InvalidPattern {
         /// The pattern as written.
@@ -161,6 +164,25 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "add the files, fix the references, or allow them with `.allow_missing(\"{example}\")` (a glob) to warn instead"
+                )
+            }
+            Error::UnknownTemplateAssets(unknown) => {
+                let n = unknown.len();
+                let s = if n == 1 { "" } else { "s" };
+                writeln!(
+                    f,
+                    "{n} template helper{s} name{} no asset:",
+                    if n == 1 { "s" } else { "" }
+                )?;
+                for u in unknown.iter().take(MISSING_SHOWN) {
+                    writeln!(f, "  {u}")?;
+                }
+                if n > MISSING_SHOWN {
+                    writeln!(f, "  ... and {} more", n - MISSING_SHOWN)?;
+                }
+                write!(
+                    f,
+                    "fix the paths in the templates (they are relative to the asset folder, with `/`), or add the files"
                 )
             }
             Error::InvalidPattern { pattern, reason } => {

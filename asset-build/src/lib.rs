@@ -125,8 +125,10 @@ mod precompress;
 mod rewrite;
 mod stages;
 mod store;
+mod templates;
 
 pub use asset_manifest::layout::OUTPUT_DIR;
 pub use asset_manifest::naming::hashed_path;
 pub use error::{Error, MissingReference};
 pub use pipeline::{AssetReport, DEFAULT_KEEP_NAMES, DEV_ENV, Pipeline, Report};
+pub use templates::UnknownTemplateAsset;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use asset_manifest::layout::OUTPUT_DIR;
 
 use crate::store::BlobStore;
-use crate::{Error, dev, discover, emit, glob, rewrite, stages};
+use crate::{Error, dev, discover, emit, glob, rewrite, stages, templates};
 
 /// The default of [`Pipeline::keep_names`]: names that carry a bundler's
 /// digest, such as `app-3f2a1b9c.digested.js`.
@@ -24,6 +24,7 @@ pub struct Pipeline {
     allow_missing: Vec<String>,
     rewrite_js_imports: bool,
     dev: Option<bool>,
+    template_folders: Vec<PathBuf>,
 }
 
 /// The environment variable that turns development mode on (`1`, `true`
@@ -87,6 +88,7 @@ impl Pipeline {
             allow_missing: Vec::new(),
             rewrite_js_imports: false,
             dev: None,
+            template_folders: Vec::new(),
         }
     }
 
@@ -206,6 +208,27 @@ impl Pipeline {
         self
     }
 
+    /// Checks the templates under `folder` (relative to the crate, like the
+    /// asset folders) when the crate builds: every string literal passed to
+    /// `asset_url`, `asset_integrity`, `asset_crossorigin` (as a function or
+    /// a filter, in any engine) or maud's `stylesheet` / `script` must name
+    /// an asset, or the build fails naming the file, the line and the
+    /// closest asset, as `asset!` does. Template files are watched, so an
+    /// edit rebuilds.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() {
+    ///     asset_build::Pipeline::new("static")
+    ///         .check_templates("templates")
+    ///         .run();
+    /// }
+    /// ```
+    pub fn check_templates(mut self, folder: impl AsRef<Path>) -> Self {
+        self.template_folders.push(folder.as_ref().to_path_buf());
+        self
+    }
+
     /// Runs the pipeline from a build script. On failure it prints the
     /// error as `cargo::error` lines and ends the build script: cargo then
     /// fails the build with that message alone (no panic, no backtrace).
@@ -262,6 +285,16 @@ impl Pipeline {
         };
 
         let found = discover::walk(&roots, self.include_hidden)?;
+        let template_folders: Vec<PathBuf> = self
+            .template_folders
+            .iter()
+            .map(|f| manifest_dir.join(f))
+            .collect();
+        let (template_files, unknown) =
+            templates::check(&template_folders, found.sources.keys().map(String::as_str))?;
+        if !unknown.is_empty() {
+            return Err(Error::UnknownTemplateAssets(unknown));
+        }
         let output = out_dir.join(OUTPUT_DIR);
         let dev = self.dev.unwrap_or_else(|| {
             std::env::var(DEV_ENV).is_ok_and(|v| {
@@ -269,7 +302,9 @@ impl Pipeline {
             })
         });
         if dev {
-            return dev::build(&found, &roots, &output, &prefix);
+            let mut report = dev::build(&found, &roots, &output, &prefix)?;
+            report.watched.extend(template_files);
+            return Ok(report);
         }
         let store = BlobStore::open(&output)?;
         let built = stages::run(&found, &store, &settings)?;
@@ -299,7 +334,7 @@ impl Pipeline {
             manifest_path,
             cache_hits: built.cache_hits,
             compressions: built.compressions,
-            watched: found.watched(),
+            watched: found.watched().into_iter().chain(template_files).collect(),
             warnings: built.warnings,
         })
     }

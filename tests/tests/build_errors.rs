@@ -117,3 +117,30 @@ fn a_build_script_that_does_not_run_the_pipeline_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_template_typo_fails_the_build_with_the_line_and_a_did_you_mean() {
+    // The demo checks its templates in build.rs.
+    let fixture = Fixture::demo("err-template-typo");
+    fixture.replace(
+        "templates/index.html",
+        "\"js/app.js\"|asset_runtime::askama::asset_url",
+        "\"js/ap.js\"|asset_runtime::askama::asset_url",
+    );
+    let line = std::fs::read_to_string(fixture.path("templates/index.html"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("js/ap.js"))
+        .unwrap()
+        + 1;
+    assert_fails(
+        &fixture,
+        &[
+            &format!(
+                "{} line {line}: unknown asset `js/ap.js`",
+                fixture.path("templates/index.html").display()
+            ),
+            "did you mean `js/app.js`?",
+        ],
+    );
+}
