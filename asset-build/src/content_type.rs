@@ -1,17 +1,19 @@
 //! `Content-Type` values and which types are worth compressing.
 
-/// The `Content-Type` of a logical path, with `charset=utf-8` on text types.
-/// JavaScript is `text/javascript` (RFC 9239).
-pub fn content_type(logical: &str) -> String {
+/// The media type of a logical path, by its extension, without
+/// parameters. JavaScript is `text/javascript` (RFC 9239).
+pub fn essence(logical: &str) -> &'static str {
     let ext = extension(logical);
-    let essence: &str = match ext.as_str() {
+    match ext.as_str() {
         "js" | "mjs" | "cjs" => "text/javascript",
         "css" => "text/css",
         "html" | "htm" => "text/html",
         "txt" => "text/plain",
         "json" | "map" => "application/json",
         "webmanifest" => "application/manifest+json",
-        "svg" => "image/svg+xml",
+        // `.svgz` is an SVG stored gzip-compressed: served with
+        // `Content-Encoding: gzip` (asset_manifest::text::stored_encoding).
+        "svg" | "svgz" => "image/svg+xml",
         "xml" => "application/xml",
         "wasm" => "application/wasm",
         "woff2" => "font/woff2",
@@ -25,25 +27,19 @@ pub fn content_type(logical: &str) -> String {
         _ => mime_guess::from_ext(&ext)
             .first_raw()
             .unwrap_or("application/octet-stream"),
-    };
-    if is_text(essence) {
-        format!("{essence}; charset=utf-8")
-    } else {
-        essence.to_owned()
     }
 }
 
-fn is_text(essence: &str) -> bool {
-    essence.starts_with("text/")
-        || matches!(
-            essence,
-            "application/json"
-                | "application/manifest+json"
-                | "application/ld+json"
-                | "application/xml"
-                | "image/svg+xml"
-                | "application/javascript"
-        )
+/// The `Content-Type` of a file served with `bytes`: its media type, with
+/// `charset` for text only where the bytes allow it
+/// ([`asset_manifest::text::charset`]). Bytes stored encoded (`.svgz`) are
+/// not text to be decoded: no charset.
+pub fn content_type(logical: &str, bytes: &[u8]) -> String {
+    let essence = essence(logical);
+    if asset_manifest::text::stored_encoding(logical) != asset_manifest::Encoding::Identity {
+        return essence.to_owned();
+    }
+    asset_manifest::text::content_type(essence, bytes)
 }
 
 /// Whether the file is already compressed, so that brotli or gzip would
@@ -64,6 +60,7 @@ pub fn is_precompressed(logical: &str) -> bool {
             | "woff2"
             | "zip"
             | "gz"
+            | "svgz"
             | "tgz"
             | "br"
             | "zst"
@@ -99,26 +96,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_types_carry_a_charset() {
-        assert_eq!(content_type("js/app.js"), "text/javascript; charset=utf-8");
-        assert_eq!(content_type("js/app.MJS"), "text/javascript; charset=utf-8");
-        assert_eq!(content_type("css/app.css"), "text/css; charset=utf-8");
+    fn text_types_carry_a_charset_when_their_bytes_are_utf8() {
+        let ct = |p| content_type(p, b"ascii");
+        assert_eq!(ct("js/app.js"), "text/javascript; charset=utf-8");
+        assert_eq!(ct("js/app.MJS"), "text/javascript; charset=utf-8");
+        assert_eq!(ct("css/app.css"), "text/css; charset=utf-8");
+        assert_eq!(ct("js/app.js.map"), "application/json; charset=utf-8");
+        assert_eq!(ct("img/logo.svg"), "image/svg+xml; charset=utf-8");
+        assert_eq!(ct("index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("data/latin1.txt", b"caf\xe9"), "text/plain");
+    }
+
+    #[test]
+    fn svgz_is_svg_without_charset_and_never_recompressed() {
         assert_eq!(
-            content_type("js/app.js.map"),
-            "application/json; charset=utf-8"
+            content_type("img/logo.svgz", b"\x1f\x8b\x08"),
+            "image/svg+xml"
         );
-        assert_eq!(content_type("img/logo.svg"), "image/svg+xml; charset=utf-8");
-        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert!(is_precompressed("img/logo.svgz"));
     }
 
     #[test]
     fn binary_types() {
-        assert_eq!(content_type("fonts/a.woff2"), "font/woff2");
-        assert_eq!(content_type("img/a.png"), "image/png");
-        assert_eq!(content_type("img/a.JPG"), "image/jpeg");
-        assert_eq!(content_type("LICENSE"), "application/octet-stream");
-        assert_eq!(content_type("x.unknownext"), "application/octet-stream");
-        assert_eq!(content_type("app.wasm"), "application/wasm");
+        let ct = |p| content_type(p, b"\x00\x01");
+        assert_eq!(ct("fonts/a.woff2"), "font/woff2");
+        assert_eq!(ct("img/a.png"), "image/png");
+        assert_eq!(ct("img/a.JPG"), "image/jpeg");
+        assert_eq!(ct("LICENSE"), "application/octet-stream");
+        assert_eq!(ct("x.unknownext"), "application/octet-stream");
+        assert_eq!(ct("app.wasm"), "application/wasm");
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn build(
             hashed_path: s.logical.clone(),
             url: prefix::url(url_prefix, &s.logical),
             integrity: String::new(),
-            content_type: content_type::content_type(&s.logical),
+            content_type: content_type::essence(&s.logical).to_owned(),
             size: 0,
             compressed: Vec::new(),
             references: 0,
@@ -76,7 +76,9 @@ fn emit(
             .to_str()
             .ok_or_else(|| Error::NonUtf8Name(path.clone()))?;
         let logical_url = prefix::url(url_prefix, &source.logical);
-        let content_type = content_type::content_type(&source.logical);
+        // The media type alone: the runtime adds the charset from the
+        // bytes it reads, by the same rule as a release build.
+        let content_type = content_type::essence(&source.logical).to_owned();
         let _ = writeln!(
             code,
             "        {RT}::__private::DevFile {{ logical_path: {}, path: {}, content_type: {}, logical_url: {} }},",

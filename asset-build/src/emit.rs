@@ -79,10 +79,11 @@ fn code(built: &Built, prefix: &str) -> String {
     for (i, asset) in built.assets.iter().enumerate() {
         let mut variants = String::new();
         let identity = blob_id(asset.print.hex(), &mut blob_items);
+        // The stored bytes: identity, or gzip for `.svgz`.
         variant(
             &mut variants,
             &asset.print,
-            Encoding::Identity,
+            asset.stored_encoding,
             identity,
             asset.size,
         );
@@ -152,7 +153,7 @@ fn variant(out: &mut String, print: &Fingerprint, encoding: Encoding, blob: usiz
 fn manifest(built: &Built, prefix: &str) -> Manifest {
     let mut manifest = Manifest::new(prefix);
     for a in &built.assets {
-        let mut sizes = BTreeMap::from([(Encoding::Identity.token().to_owned(), a.size)]);
+        let mut sizes = BTreeMap::from([(a.stored_encoding.token().to_owned(), a.size)]);
         sizes.extend(
             a.variants
                 .iter()
@@ -165,7 +166,7 @@ fn manifest(built: &Built, prefix: &str) -> Manifest {
                 url: a.url.clone(),
                 integrity: Some(a.integrity.clone()),
                 content_type: a.content_type.clone(),
-                etag: Some(a.print.etag(Encoding::Identity)),
+                etag: Some(a.print.etag(a.stored_encoding)),
                 sizes,
             },
         );

@@ -43,8 +43,10 @@ pub struct BuiltAsset {
     pub url: String,
     pub logical_url: String,
     pub content_type: String,
+    /// The coding of the stored bytes: gzip for `.svgz`, else identity.
+    pub stored_encoding: asset_manifest::Encoding,
     pub integrity: String,
-    /// The fingerprint of the identity bytes (the served bytes).
+    /// The fingerprint of the stored bytes (the served bytes).
     pub print: Fingerprint,
     pub size: u64,
     /// Kept compressed variants, in preference order (br, zstd, gzip).
@@ -65,11 +67,12 @@ pub struct Built {
     pub warnings: Vec<String>,
 }
 
-/// The served bytes' fingerprint, once stored.
+/// The served bytes' fingerprint and type, once stored.
 struct Stored {
     print: Fingerprint,
     integrity: String,
     size: u64,
+    content_type: String,
 }
 
 pub fn run(found: &Found, store: &BlobStore, settings: &Settings) -> Result<Built, Error> {
@@ -97,7 +100,7 @@ pub fn run(found: &Found, store: &BlobStore, settings: &Settings) -> Result<Buil
         .collect();
     let late = parallel::map(&pending, |&i| {
         let bytes = named.rewritten[i].as_deref().unwrap_or(&read[i].bytes);
-        store_bytes(bytes, store)
+        store_bytes(bytes, store, &sources[i].logical)
     })?;
     let mut late = pending.into_iter().zip(late).collect::<BTreeMap<_, _>>();
     let stored: Vec<Stored> = read
@@ -128,7 +131,8 @@ pub fn run(found: &Found, store: &BlobStore, settings: &Settings) -> Result<Buil
         assets.push(BuiltAsset {
             url: prefix::url(&settings.prefix, &hashed),
             logical_url: prefix::url(&settings.prefix, &source.logical),
-            content_type: content_type::content_type(&source.logical),
+            content_type: s.content_type,
+            stored_encoding: asset_manifest::text::stored_encoding(&source.logical),
             logical: source.logical.clone(),
             hashed,
             integrity: s.integrity,
@@ -191,7 +195,7 @@ fn read(source: &Source, store: &BlobStore, scan: ScanOptions) -> Result<ReadFil
         Vec::new()
     };
     if refs.is_empty() {
-        let stored = store_bytes(&bytes, store)?;
+        let stored = store_bytes(&bytes, store, &source.logical)?;
         return Ok(ReadFile {
             digest: *stored.print.digest(),
             bytes: Vec::new(),
@@ -207,11 +211,13 @@ fn read(source: &Source, store: &BlobStore, scan: ScanOptions) -> Result<ReadFil
     })
 }
 
-/// Fingerprints the served bytes (ETag, SRI, blob name) and stores them.
-fn store_bytes(bytes: &[u8], store: &BlobStore) -> Result<Stored, Error> {
+/// Fingerprints the served bytes (ETag, SRI, blob name), decides their
+/// `Content-Type` (the charset from the bytes), and stores them.
+fn store_bytes(bytes: &[u8], store: &BlobStore, logical: &str) -> Result<Stored, Error> {
     let print = Fingerprint::of(bytes);
     store.put(print.hex(), bytes)?;
     Ok(Stored {
+        content_type: content_type::content_type(logical, bytes),
         integrity: fingerprint::integrity(bytes),
         print,
         size: bytes.len() as u64,

@@ -12,6 +12,7 @@
 //! | [`fingerprint`] | SHA-256 and SHA-384 of served bytes: the name hash, the ETag and the SRI value |
 //! | [`manifest`] | the `manifest.json` format, written by the build and by exports, read by `asset!` and deploy tools |
 //! | [`suggest`] | did-you-mean for an unknown logical path |
+//! | [`text`] | the `charset` of text bytes, and bytes stored already encoded (`.svgz`) |
 //! | [`IMMUTABLE`] | the `Cache-Control` of a hashed URL |
 //!
 //! ```
@@ -32,6 +33,7 @@ pub mod manifest;
 pub mod naming;
 pub mod prefix;
 pub mod suggest;
+pub mod text;
 
 pub use encoding::Encoding;
 pub use fingerprint::Fingerprint;

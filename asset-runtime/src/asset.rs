@@ -119,17 +119,19 @@ impl Asset {
         self.integrity
     }
 
-    /// The stored variants; the first is always [`Encoding::Identity`].
+    /// The stored variants; the first holds the bytes as stored: in
+    /// [`Encoding::Identity`], except for a file stored already encoded
+    /// (`.svgz`: [`Encoding::Gzip`], its only variant).
     pub fn variants(&self) -> &'static [Variant] {
         self.variants
     }
 
-    /// The identity variant.
+    /// The variant of the bytes as stored (see [`Asset::variants`]).
     pub fn identity(&self) -> &'static Variant {
         &self.variants[0]
     }
 
-    /// The bytes as they are (the identity variant's).
+    /// The bytes as stored (the first variant's).
     pub fn bytes(&self) -> &'static [u8] {
         self.variants[0].bytes
     }

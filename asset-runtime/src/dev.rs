@@ -33,6 +33,7 @@ use crate::{Asset, Encoding, Lookup, Variant};
 pub struct DevFile {
     pub logical_path: &'static str,
     pub path: &'static str,
+    /// The media type, without parameters (the charset follows the bytes).
     pub content_type: &'static str,
     /// The logical URL under the build-time prefix, percent-encoded.
     pub logical_url: &'static str,
@@ -162,10 +163,18 @@ fn leak_asset(
     let hash = print.name_hash();
     let hashed_path = naming::hashed_path(file.logical_path, hash);
     let url = format!("{prefix}{}", naming::hashed_path(encoded_logical, hash));
+    // The same rules as a release build: the coding of the stored bytes
+    // (gzip for `.svgz`) and the charset their bytes allow.
+    let stored = asset_manifest::text::stored_encoding(file.logical_path);
+    let content_type = if stored == Encoding::Identity {
+        asset_manifest::text::content_type(file.content_type, &bytes)
+    } else {
+        file.content_type.to_owned()
+    };
     let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
     let variants = Box::leak(Box::new([Variant::__new(
-        Encoding::Identity,
-        leak(print.etag(Encoding::Identity)),
+        stored,
+        leak(print.etag(stored)),
         bytes,
         leak(bytes.len().to_string()),
     )]));
@@ -174,7 +183,7 @@ fn leak_asset(
         leak(hashed_path),
         leak(url),
         file.logical_url,
-        file.content_type,
+        leak(content_type),
         leak(integrity),
         variants,
     )))

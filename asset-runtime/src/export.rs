@@ -92,8 +92,8 @@ impl Assets {
         };
         let manifest = self.export_manifest();
         for asset in self {
-            for variant in asset.variants() {
-                let file = exported_name(asset.hashed_path(), variant.encoding());
+            for (i, variant) in asset.variants().iter().enumerate() {
+                let file = exported_name(asset.hashed_path(), variant.encoding(), i == 0);
                 write_file(dir, &file, variant.bytes())?;
                 report.bytes += variant.bytes().len() as u64;
                 report.files.push(file);
@@ -112,8 +112,8 @@ impl Assets {
         let mut manifest = Manifest::new(self.url_prefix());
         for asset in self {
             let mut sizes = std::collections::BTreeMap::new();
-            for variant in asset.variants() {
-                let file = exported_name(asset.hashed_path(), variant.encoding());
+            for (i, variant) in asset.variants().iter().enumerate() {
+                let file = exported_name(asset.hashed_path(), variant.encoding(), i == 0);
                 let content_encoding = (variant.encoding() != Encoding::Identity)
                     .then(|| variant.encoding().token().to_owned());
                 manifest.objects.insert(
@@ -150,12 +150,14 @@ impl Assets {
     }
 }
 
-/// The file an exported variant is written to: the hashed path, with the
-/// encoding's extension for a precompressed sibling (`app.<hash>.css.br`).
-fn exported_name(hashed_path: &str, encoding: Encoding) -> String {
+/// The file an exported variant is written to: the hashed path for the
+/// stored bytes (whatever their coding: a `.svgz` stays gzip at its own
+/// name), with the encoding's extension for a precompressed sibling
+/// (`app.<hash>.css.br`).
+fn exported_name(hashed_path: &str, encoding: Encoding, stored: bool) -> String {
     match encoding.file_extension() {
-        None => hashed_path.to_owned(),
-        Some(ext) => format!("{hashed_path}.{ext}"),
+        Some(ext) if !stored => format!("{hashed_path}.{ext}"),
+        _ => hashed_path.to_owned(),
     }
 }
 

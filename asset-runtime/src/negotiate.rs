@@ -22,8 +22,10 @@ use crate::Encoding;
 /// A q-value in thousandths: 0 ..= 1000.
 type Q = u16;
 
-/// Picks which of the `stored` codings to send; the first must be
-/// [`Encoding::Identity`]. Returns an index into `stored`.
+/// Picks which of the `stored` codings to send; the first is the stored
+/// bytes, sent when nothing else is acceptable ([`Encoding::Identity`],
+/// or gzip for a `.svgz`, which has no other form). Returns an index into
+/// `stored`.
 pub(crate) fn negotiate<'a, I>(
     accept_encoding: I,
     stored: impl IntoIterator<Item = Encoding>,

@@ -191,7 +191,8 @@ fn respond_asset(
         return method_not_allowed();
     }
 
-    // A Range request that will be honoured is served from identity bytes.
+    // A Range request that will be honoured is served from the stored
+    // bytes (identity, or gzip for `.svgz`).
     let identity = asset.identity();
     let range = match headers.get(header::RANGE) {
         Some(value) if is_get => {
@@ -267,6 +268,13 @@ fn respond_asset(
                 HeaderValue::try_from(format!("bytes {start}-{end}/{len}"))
                     .expect("digits are a valid header value"),
             );
+            // Bytes stored encoded (`.svgz`) are ranges of the encoded bytes.
+            if identity.encoding() != Encoding::Identity {
+                h.insert(
+                    header::CONTENT_ENCODING,
+                    HeaderValue::from_static(identity.encoding().token()),
+                );
+            }
             *response.status_mut() = StatusCode::PARTIAL_CONTENT;
             *response.body_mut() = Body::from_static(&identity.bytes()[start..=end]);
         }

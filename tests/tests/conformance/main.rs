@@ -8,11 +8,13 @@
 //! | `methods_and_paths` | Methods (HEAD, 405) and paths (unknown, empty files, names that need percent-encoding). |
 //! | `negotiation` | Accept-Encoding, per-encoding ETags and bodies, content types, and headers that do not parse. |
 //! | `conditionals` | If-None-Match, If-Match and their order (RFC 9110 §13.2.2), and the headers that 304 and 206 repeat from the 200. |
+//! | `encodings` | `.svgz` sent with `Content-Encoding: gzip`; a `charset` only where the bytes are UTF-8. |
 //! | `ranges` | Range and If-Range: 206, 416, and ranges that are ignored. |
 //! | `table` | The table, its manifest, `asset!` and the core called directly: the checks that need no HTTP server. |
 
 mod caching;
 mod conditionals;
+mod encodings;
 mod methods_and_paths;
 mod negotiation;
 mod ranges;
