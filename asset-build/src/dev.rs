@@ -12,16 +12,23 @@ use asset_manifest::prefix;
 
 use crate::discover::Found;
 use crate::emit::{RT, lit};
+use crate::graph::{self, Node};
+use crate::stages::Settings;
 use crate::store::write_if_changed;
 use crate::{AssetReport, Error, Report, content_type};
+use crate::{parallel, rewrite};
 
-/// Lists the files, reads nothing, and reports them as they are named.
+/// Lists the files, compresses nothing, and reports them as they are
+/// named; references to missing files are warnings (a release build fails
+/// on them).
 pub fn build(
     found: &Found,
     roots: &[PathBuf],
     output: &Path,
-    url_prefix: &str,
+    settings: &Settings,
 ) -> Result<Report, Error> {
+    let url_prefix = settings.prefix.as_str();
+    let warnings = missing_references(found, settings)?;
     std::fs::create_dir_all(output).map_err(|source| Error::Write {
         path: output.to_path_buf(),
         source,
@@ -48,8 +55,46 @@ pub fn build(
         cache_hits: 0,
         compressions: 0,
         watched: found.watched(),
-        warnings: Vec::new(),
+        warnings,
     })
+}
+
+/// The references a release build would fail on, as warnings: only the
+/// stylesheets, scripts and source maps are read, to be scanned.
+fn missing_references(found: &Found, settings: &Settings) -> Result<Vec<String>, Error> {
+    let sources: Vec<_> = found.sources.values().collect();
+    let scanned = parallel::map(&sources, |source| {
+        if !rewrite::is_scanned(&source.logical) {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let bytes = std::fs::read(&source.path).map_err(|err| Error::Unreadable {
+            path: source.path.clone(),
+            source: err,
+        })?;
+        let refs = rewrite::scan(&source.logical, &bytes, settings.scan);
+        Ok((bytes, refs))
+    })?;
+    let nodes: Vec<Node<'_>> = sources
+        .iter()
+        .zip(&scanned)
+        .map(|(source, (bytes, refs))| Node {
+            logical: &source.logical,
+            path: &source.path,
+            digest: [0; 32],
+            bytes,
+            refs,
+            keep_name: settings.keep_names.is_match(&source.logical),
+        })
+        .collect();
+    let prefix_path = rewrite::url::prefix_path(&settings.prefix);
+    let (missing, mut warnings) =
+        graph::missing_references(&nodes, prefix_path, &settings.allow_missing);
+    warnings.extend(
+        missing
+            .iter()
+            .map(|m| format!("{m} (a release build fails on this)")),
+    );
+    Ok(warnings)
 }
 
 /// A table of file paths for `asset_runtime`'s development mode, and a
@@ -75,17 +120,26 @@ fn emit(
         let path = path
             .to_str()
             .ok_or_else(|| Error::NonUtf8Name(path.clone()))?;
+        let real = std::fs::canonicalize(&source.path).map_err(|err| Error::Unreadable {
+            path: source.path.clone(),
+            source: err,
+        })?;
+        let real = real
+            .to_str()
+            .ok_or_else(|| Error::NonUtf8Name(real.clone()))?
+            .to_owned();
         let logical_url = prefix::url(url_prefix, &source.logical);
         // The media type alone: the runtime adds the charset from the
         // bytes it reads, by the same rule as a release build.
         let content_type = content_type::essence(&source.logical).to_owned();
         let _ = writeln!(
             code,
-            "        {RT}::__private::DevFile {{ logical_path: {}, path: {}, content_type: {}, logical_url: {} }},",
+            "        {RT}::__private::DevFile {{ logical_path: {}, path: {}, content_type: {}, logical_url: {}, real_path: {} }},",
             lit(&source.logical),
             lit(path),
             lit(&content_type),
-            lit(&logical_url)
+            lit(&logical_url),
+            lit(&real)
         );
         manifest.assets.insert(
             source.logical.clone(),

@@ -150,6 +150,32 @@ pub fn name(
     })
 }
 
+/// Development mode: the references that name no asset (errors of a
+/// release build) and the warnings for those an `allow_missing` glob
+/// allows, without naming anything. `nodes` need no digest.
+pub fn missing_references(
+    nodes: &[Node<'_>],
+    prefix_path: &str,
+    allow_missing: &GlobSet,
+) -> (Vec<MissingReference>, Vec<String>) {
+    let mut resolver = Resolver {
+        nodes,
+        index: nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.logical, i))
+            .collect(),
+        prefix_path,
+        allow_missing,
+        missing: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for node in nodes {
+        resolver.resolve(node);
+    }
+    (resolver.missing, resolver.warnings)
+}
+
 /// Step 0: each reference resolved against the table, or collected as
 /// missing (an error) or allowed (a warning).
 struct Resolver<'n, 'a> {

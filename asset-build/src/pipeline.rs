@@ -302,7 +302,7 @@ impl Pipeline {
             })
         });
         if dev {
-            let mut report = dev::build(&found, &roots, &output, &prefix)?;
+            let mut report = dev::build(&found, &roots, &output, &settings)?;
             report.watched.extend(template_files);
             return Ok(report);
         }

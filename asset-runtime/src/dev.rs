@@ -13,9 +13,10 @@
 //! Only files that existed at build time can be served (adding or removing
 //! one reruns the build script at the next `cargo run`), so a request can
 //! never name anything outside the asset folders: `..`, percent-encoded
-//! dots, backslashes, NUL and absolute paths match no table entry, and a
-//! file that resolves (through a symbolic link) outside the folders is
-//! refused. Memory for changed contents is not reclaimed: development mode
+//! dots, backslashes, NUL and absolute paths match no table entry. A file
+//! that a symbolic link led outside the folders at build time is served, as
+//! a release build embeds it; one that resolves elsewhere than it did then
+//! (a path swapped for a link after the build) is refused. Memory for changed contents is not reclaimed: development mode
 //! is for the edit loop, not for production.
 
 use std::collections::BTreeMap;
@@ -37,6 +38,8 @@ pub struct DevFile {
     pub content_type: &'static str,
     /// The logical URL under the build-time prefix, percent-encoded.
     pub logical_url: &'static str,
+    /// Where the file really was when the build listed it (links resolved).
+    pub real_path: &'static str,
 }
 
 /// The development-mode table: files sorted by logical path, the asset
@@ -123,7 +126,11 @@ impl DevTable {
                 .filter_map(|root| std::fs::canonicalize(root).ok())
                 .collect()
         });
-        if !roots.iter().any(|root| real.starts_with(root)) {
+        // The file the build listed, wherever its links led (as a release
+        // build embeds it), or anything inside the asset folders; never a
+        // path swapped for a link to elsewhere after the build.
+        let listed = real == std::path::Path::new(file.real_path);
+        if !listed && !roots.iter().any(|root| real.starts_with(root)) {
             return None;
         }
         let meta = std::fs::metadata(&real).ok()?;

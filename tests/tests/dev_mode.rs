@@ -48,13 +48,14 @@ async fn edits_show_without_a_rebuild_and_nothing_outside_is_served() {
     let fixture = Fixture::new("site", "dev-mode");
     fixture.write("secret.txt", "TOP-SECRET outside the asset folder\n");
     std::os::unix::fs::symlink(
-        fixture.path("secret.txt"),
-        fixture.path("assets/css/leak.css"),
-    )
-    .unwrap();
-    std::os::unix::fs::symlink(
         fixture.path("assets/css/app.css"),
         fixture.path("assets/css/alias.css"),
+    )
+    .unwrap();
+    fixture.write("vendor/linked.css", "p { margin: 0; }\n");
+    std::os::unix::fs::symlink(
+        fixture.path("vendor/linked.css"),
+        fixture.path("assets/css/linked.css"),
     )
     .unwrap();
     let binary = fixture
@@ -97,11 +98,24 @@ async fn edits_show_without_a_rebuild_and_nothing_outside_is_served() {
         get(&base, "/static/css/alias.css").await.2,
         "body { color: #abcdef; }\n"
     );
+    // A link that led outside the folder when the build listed it is
+    // served, as a release build embeds it (a symlinked node_modules).
+    assert_eq!(
+        get(&base, "/static/css/linked.css").await.2,
+        "p { margin: 0; }\n"
+    );
+    // A listed path swapped for a link to elsewhere after the build is not.
+    std::fs::remove_file(fixture.path("assets/css/alias.css")).unwrap();
+    std::os::unix::fs::symlink(
+        fixture.path("secret.txt"),
+        fixture.path("assets/css/alias.css"),
+    )
+    .unwrap();
 
     // Nothing outside the asset folders, however the path is written.
     let addr = server.addr().to_owned();
     let attempts: [&[u8]; 12] = [
-        b"/static/css/leak.css",
+        b"/static/css/alias.css",
         b"/static/../secret.txt",
         b"/static/../Cargo.toml",
         b"/static/%2e%2e/secret.txt",

@@ -297,6 +297,43 @@ fn dev_mode_reads_nothing_and_lists_paths() {
 }
 
 #[test]
+fn dev_mode_warns_where_a_release_build_fails() {
+    let s = setup(&[
+        (
+            "css/a.css",
+            b"body {\n  background: url(../img/gone.png);\n}\n",
+        ),
+        ("css/b.css", b"@font-face { src: url(../fonts/x.eot) }"),
+        ("img/x.png", b"\x89PNG fake"),
+    ]);
+    let release = pipeline(&s).build();
+    assert!(matches!(release, Err(Error::MissingReferences(ref m)) if m.len() == 2));
+
+    let report = pipeline(&s).dev(true).build().unwrap();
+    assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
+    let first = &report.warnings[0];
+    assert!(
+        first.contains(&s.root.join("static/css/a.css").display().to_string())
+            && first.contains("line 2")
+            && first.contains("a release build fails on this"),
+        "{first}"
+    );
+    // allow_missing silences it as in release.
+    let report = pipeline(&s)
+        .dev(true)
+        .allow_missing("*.eot")
+        .build()
+        .unwrap();
+    assert_eq!(report.warnings.len(), 2);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("allowed by `*.eot`"))
+    );
+}
+
+#[test]
 fn bad_prefix_and_missing_env() {
     let s = setup(&[("a.css", b"x")]);
     let err = pipeline(&s).url_prefix("static").build().unwrap_err();
