@@ -120,6 +120,7 @@ mod example;
 pub mod export;
 mod hints;
 mod installed;
+mod live_reload;
 mod negotiate;
 mod options;
 pub mod pages;
@@ -158,6 +159,7 @@ pub use fallback::{Fallback, FallbackBody, FallbackFuture};
 pub use installed::{
     UnknownAsset, asset_crossorigin, asset_integrity, asset_url, installed, installed_asset,
 };
+pub use live_reload::live_reload;
 pub use options::{ServeOptions, UnknownHash};
 pub use serve::{REQUEST_HEADERS, not_found, serve};
 pub use service::AssetService;

@@ -34,6 +34,13 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("asset_url", asset_url);
     env.add_filter("asset_integrity", asset_integrity);
     env.add_filter("asset_crossorigin", asset_crossorigin);
+    env.add_function("live_reload", live_reload);
+}
+
+/// The development-mode live-reload script, or nothing
+/// ([`crate::live_reload`]), as safe HTML.
+pub fn live_reload() -> Value {
+    Value::from_safe_string(crate::live_reload().to_owned())
 }
 
 /// The hashed URL of a logical path: `/static/css/app.3f2a1b9c4d5e6f70.css`.

@@ -129,6 +129,10 @@ pub fn serve(
     headers: &HeaderMap,
 ) -> Option<Response<Body>> {
     let path = decode(path)?;
+    #[cfg(debug_assertions)]
+    if assets.is_dev() && path == crate::live_reload::VERSION_PATH {
+        return Some(crate::live_reload::version_response(assets));
+    }
     let (asset, cache_control) = match assets.lookup(&path) {
         Some(Lookup::Hashed(asset)) => (asset, &options.immutable_cache_control),
         Some(Lookup::Logical(_)) if !options.serve_logical_paths => return None,
