@@ -90,18 +90,7 @@ pub fn name(
     prefix_path: &str,
     allow_missing: &GlobSet,
 ) -> Result<Named, Error> {
-    let mut resolver = Resolver {
-        nodes,
-        index: nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.logical, i))
-            .collect(),
-        prefix_path,
-        allow_missing,
-        missing: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut resolver = Resolver::new(nodes, prefix_path, allow_missing);
     let edges: Vec<Vec<Edge>> = nodes.iter().map(|node| resolver.resolve(node)).collect();
     if !resolver.missing.is_empty() {
         return Err(Error::MissingReferences(resolver.missing));
@@ -158,18 +147,7 @@ pub fn missing_references(
     prefix_path: &str,
     allow_missing: &GlobSet,
 ) -> (Vec<MissingReference>, Vec<String>) {
-    let mut resolver = Resolver {
-        nodes,
-        index: nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.logical, i))
-            .collect(),
-        prefix_path,
-        allow_missing,
-        missing: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut resolver = Resolver::new(nodes, prefix_path, allow_missing);
     for node in nodes {
         resolver.resolve(node);
     }
@@ -188,7 +166,22 @@ struct Resolver<'n, 'a> {
     warnings: Vec<String>,
 }
 
-impl Resolver<'_, '_> {
+impl<'n, 'a> Resolver<'n, 'a> {
+    fn new(nodes: &'n [Node<'a>], prefix_path: &'n str, allow_missing: &'n GlobSet) -> Self {
+        Resolver {
+            nodes,
+            index: nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.logical, i))
+                .collect(),
+            prefix_path,
+            allow_missing,
+            missing: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     fn resolve(&mut self, node: &Node<'_>) -> Vec<Edge> {
         let mut lines = Lines::new(node.bytes);
         let mut edges = Vec::new();
