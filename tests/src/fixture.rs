@@ -134,6 +134,8 @@ impl Fixture {
         // The test binary's own OUT_DIR (cargo sets it for tests of a crate
         // with a build script) must not leak into the user's build.
         command.env_remove("ASSET_DEV").env_remove("OUT_DIR");
+        // Backtraces need no more; it keeps target/fixtures small.
+        command.env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
         for (name, value) in vars {
             command.env(name, value);
         }
