@@ -98,6 +98,14 @@ fn main() {
         "layer" => Router::new()
             .route("/", get(|| async { page() }))
             .layer(ValidateLayer::new(CachePolicy::revalidate())),
+        // Diagnostics: the layer with a handler that sets its own ETag, so
+        // nothing is buffered or hashed.
+        "tagged" => Router::new()
+            .route(
+                "/",
+                get(|| async { ([(axum::http::header::ETAG, "W/\"fixed\"")], page()) }),
+            )
+            .layer(ValidateLayer::new(CachePolicy::revalidate())),
         "version" => Router::new()
             .route("/", get(versioned))
             .layer(ValidateLayer::new(CachePolicy::revalidate())),
