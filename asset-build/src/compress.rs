@@ -79,6 +79,46 @@ pub fn worth_keeping(identity_len: usize, compressed_len: usize) -> bool {
     compressed_len * 100 <= identity_len * KEEP_RATIO_PERCENT
 }
 
+/// Inputs at least this large are sampled before they are compressed.
+pub const SAMPLE_FROM: usize = 1024 * 1024;
+/// Each of the three samples: the start, the middle and the end.
+const SAMPLE_LEN: usize = 64 * 1024;
+/// A sample that fast deflate cannot bring under this share of its size
+/// (in percent) marks the input as not worth compressing.
+const SAMPLE_KEEP_PERCENT: usize = 97;
+
+/// Whether a large input is worth the slow codecs at all: three 64 KiB
+/// samples (start, middle, end) compressed with libdeflate at level 1,
+/// milliseconds even for hundreds of megabytes. Random bytes, media with an
+/// unknown extension and other already-compressed data come out at 100% or
+/// more and are skipped; anything that fast deflate shrinks by more than
+/// 3% is compressed for real (the real codecs then do at least as well,
+/// and the 95% rule decides). Inputs under [`SAMPLE_FROM`] are always
+/// compressed.
+pub fn looks_compressible(input: &[u8]) -> bool {
+    if input.len() < SAMPLE_FROM {
+        return true;
+    }
+    let middle = input.len() / 2 - SAMPLE_LEN / 2;
+    let samples = [
+        &input[..SAMPLE_LEN],
+        &input[middle..middle + SAMPLE_LEN],
+        &input[input.len() - SAMPLE_LEN..],
+    ];
+    let level = libdeflater::CompressionLvl::new(1).expect("1 is a libdeflate level");
+    let mut compressor = libdeflater::Compressor::new(level);
+    let mut out = vec![0; compressor.deflate_compress_bound(SAMPLE_LEN)];
+    let compressed: usize = samples
+        .iter()
+        .map(|sample| {
+            compressor
+                .deflate_compress(sample, &mut out)
+                .expect("the output buffer has the bound's size")
+        })
+        .sum();
+    compressed * 100 <= 3 * SAMPLE_LEN * SAMPLE_KEEP_PERCENT
+}
+
 fn brotli(input: &[u8]) -> Vec<u8> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,

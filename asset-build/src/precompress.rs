@@ -95,7 +95,13 @@ fn compress_cached(store: &BlobStore, sha: &str, codec: Codec) -> Result<CacheRe
         });
     }
     let identity = store.read(sha)?;
-    let compressed = codec.compress(&identity);
+    // A large input that a fast sample shows to be incompressible is not
+    // given to brotli at quality 11 (minutes for a few hundred megabytes).
+    let compressed = if compress::looks_compressible(&identity) {
+        codec.compress(&identity)
+    } else {
+        identity.clone()
+    };
     if compress::worth_keeping(identity.len(), compressed.len()) {
         store.put(&name, &compressed)?;
         Ok(CacheResult {

@@ -133,3 +133,31 @@ fn window_fits_the_input() {
     assert_eq!(window_bits(1 << 20), 21);
     assert_eq!(window_bits(100 << 20), 24);
 }
+
+#[test]
+fn large_incompressible_inputs_are_recognised_from_samples() {
+    // xorshift: bytes no codec can shrink.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let random: Vec<u8> = (0..4 * SAMPLE_FROM)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    assert!(!looks_compressible(&random));
+    // Text, and text with a random header: compressed for real.
+    let text: Vec<u8> = (0..4 * SAMPLE_FROM)
+        .map(|i| b"lorem ipsum dolor "[i % 18])
+        .collect();
+    assert!(looks_compressible(&text));
+    let mut mixed = random[..SAMPLE_FROM].to_vec();
+    mixed.extend_from_slice(&text);
+    assert!(
+        looks_compressible(&mixed),
+        "the middle and end samples compress"
+    );
+    // Small inputs are never sampled: the real codecs decide.
+    assert!(looks_compressible(&random[..SAMPLE_FROM - 1]));
+}
