@@ -4,7 +4,7 @@ use http::header::{HeaderName, HeaderValue};
 
 use crate::serve::{NO_CACHE, immutable};
 
-/// How the responses of an [`Assets`] table are shaped.
+/// How the responses of an [`Assets`](crate::Assets) table are shaped.
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
     pub(crate) serve_logical_paths: bool,

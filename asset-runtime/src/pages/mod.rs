@@ -8,7 +8,7 @@
 //!
 //! - [`ValidateLayer`] (feature `tower`, for axum; feature `hyper`, for a
 //!   hyper 1 service through [`ValidateLayer::wrap`]) and
-//!   [`actix::Validate`](crate::pages::actix::Validate) (feature `actix-web`): a
+//!   [`actix::Validate`] (feature `actix-web`): a
 //!   validator for every buffered 200 to GET or HEAD (a hash of the body,
 //!   unless the handler set an `ETag`), `If-None-Match` and `If-Match` in
 //!   RFC 9110 §13.2.2 order (304 or 412, by the same code as the assets),
