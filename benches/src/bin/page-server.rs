@@ -106,6 +106,13 @@ fn main() {
                 get(|| async { ([(axum::http::header::ETAG, "W/\"fixed\"")], page()) }),
             )
             .layer(ValidateLayer::new(CachePolicy::revalidate())),
+        // Diagnostics: a middleware that does nothing, under the same
+        // `Router::layer`: what any layer costs there.
+        "noop" => Router::new().route("/", get(|| async { page() })).layer(
+            axum::middleware::map_response(
+                |response: axum::response::Response| async move { response },
+            ),
+        ),
         "version" => Router::new()
             .route("/", get(versioned))
             .layer(ValidateLayer::new(CachePolicy::revalidate())),
