@@ -1,8 +1,11 @@
-//! Development mode: the files are listed, not read. The generated table
-//! names each file's path on disk, and `asset_runtime` reads the current
-//! contents when a file changes; the manifest gives logical URLs (what
-//! `asset!` expands to then).
+//! Development mode: the files are listed, not embedded. The generated
+//! table names each file's path on disk and its real path (links
+//! resolved), and `asset_runtime` reads the current contents when a file
+//! changes; the manifest gives logical URLs (what `asset!` expands to
+//! then). Stylesheets, scripts and source maps are read only to be
+//! scanned: a reference a release build would fail on is a warning here.
 
+use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +13,7 @@ use asset_manifest::layout::{CODE_FILE, MANIFEST_FILE};
 use asset_manifest::manifest::{Manifest, ManifestAsset};
 use asset_manifest::prefix;
 
-use crate::discover::Found;
+use crate::discover::{Found, Source};
 use crate::emit::{RT, lit};
 use crate::graph::{self, Node};
 use crate::stages::Settings;
@@ -28,7 +31,7 @@ pub fn build(
     settings: &Settings,
 ) -> Result<Report, Error> {
     let url_prefix = settings.prefix.as_str();
-    let warnings = missing_references(found, settings)?;
+    let warnings = missing_references(found, settings);
     std::fs::create_dir_all(output).map_err(|source| Error::Write {
         path: output.to_path_buf(),
         source,
@@ -59,11 +62,13 @@ pub fn build(
     })
 }
 
-/// The references a release build would fail on, as warnings: only the
-/// stylesheets, scripts and source maps are read, to be scanned.
-fn missing_references(found: &Found, settings: &Settings) -> Result<Vec<String>, Error> {
+/// The references a release build would fail on, as warnings, through
+/// the release build's own scanners and resolver: only the stylesheets,
+/// scripts and source maps are read, to be scanned. Never an error: a file
+/// that cannot be read is a warning too, and development goes on.
+fn missing_references(found: &Found, settings: &Settings) -> Vec<String> {
     let sources: Vec<_> = found.sources.values().collect();
-    let scanned = parallel::map(&sources, |source| {
+    let read_and_scan = |source: &&Source| -> Result<_, Error> {
         if !rewrite::is_scanned(&source.logical) {
             return Ok((Vec::new(), Vec::new()));
         }
@@ -73,7 +78,21 @@ fn missing_references(found: &Found, settings: &Settings) -> Result<Vec<String>,
         })?;
         let refs = rewrite::scan(&source.logical, &bytes, settings.scan);
         Ok((bytes, refs))
-    })?;
+    };
+    let scanned = parallel::map(&sources, |source| {
+        Ok::<_, Infallible>(read_and_scan(source))
+    })
+    .unwrap_or_else(|never| match never {});
+    let mut unreadable = Vec::new();
+    let scanned: Vec<_> = scanned
+        .into_iter()
+        .map(|result| {
+            result.unwrap_or_else(|err| {
+                unreadable.push(format!("{err} (a release build fails on this)"));
+                (Vec::new(), Vec::new())
+            })
+        })
+        .collect();
     let nodes: Vec<Node<'_>> = sources
         .iter()
         .zip(&scanned)
@@ -94,7 +113,8 @@ fn missing_references(found: &Found, settings: &Settings) -> Result<Vec<String>,
             .iter()
             .map(|m| format!("{m} (a release build fails on this)")),
     );
-    Ok(warnings)
+    warnings.extend(unreadable);
+    warnings
 }
 
 /// A table of file paths for `asset_runtime`'s development mode, and a

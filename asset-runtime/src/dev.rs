@@ -10,18 +10,20 @@
 //! and the template helpers give hashed URLs of the current contents;
 //! `asset!` gives the logical URL (it is fixed at compile time).
 //!
-//! Only files that existed at build time can be served (adding or removing
-//! one reruns the build script at the next `cargo run`), so a request can
-//! never name anything outside the asset folders: `..`, percent-encoded
-//! dots, backslashes, NUL and absolute paths match no table entry. A file
-//! that a symbolic link led outside the folders at build time is served, as
-//! a release build embeds it; one that resolves elsewhere than it did then
-//! (a path swapped for a link after the build) is refused. Memory for changed contents is not reclaimed: development mode
-//! is for the edit loop, not for production.
+//! Only the files listed at build time can be served (adding or removing
+//! one reruns the build script at the next `cargo run`), so `..`,
+//! percent-encoded dots, backslashes, NUL and absolute paths match no table
+//! entry. The build records each file's real path (links resolved), and a
+//! file is served only while its path still resolves there: a file that a
+//! symbolic link led outside the folders at build time (a symlinked
+//! `node_modules`) is served, as a release build embeds it, and a listed
+//! path swapped for a link to anything else after the build is refused.
+//! Memory for changed contents is not reclaimed: development mode is for
+//! the edit loop, not for production.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::path::Path;
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use asset_manifest::{Fingerprint, fingerprint, naming};
@@ -42,15 +44,12 @@ pub struct DevFile {
     pub real_path: &'static str,
 }
 
-/// The development-mode table: files sorted by logical path, the asset
-/// folders, and the current contents read so far.
+/// The development-mode table: files sorted by logical path, and the
+/// current contents read so far.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct DevTable {
     files: &'static [DevFile],
-    roots: &'static [&'static str],
-    /// `roots` with links resolved, worked out at the first request.
-    real_roots: OnceLock<Vec<PathBuf>>,
     cache: Mutex<BTreeMap<&'static str, Cached>>,
 }
 
@@ -63,12 +62,13 @@ struct Cached {
 }
 
 impl DevTable {
+    /// `roots` (the asset folders, as the generated code lists them) are
+    /// not needed: each file's own real path decides.
     #[doc(hidden)]
     pub const fn new(files: &'static [DevFile], roots: &'static [&'static str]) -> Self {
+        let _ = roots;
         DevTable {
             files,
-            roots,
-            real_roots: OnceLock::new(),
             cache: Mutex::new(BTreeMap::new()),
         }
     }
@@ -112,25 +112,18 @@ impl DevTable {
     }
 
     /// The file's current contents as an asset, or `None` if it is gone,
-    /// unreadable, or resolves outside the asset folders.
+    /// unreadable, or no longer resolves to the real path the build listed.
     fn load(
         &self,
         file: &'static DevFile,
         prefix: &str,
         build_prefix: &str,
     ) -> Option<&'static Asset> {
+        // The file the build listed, wherever its links led then (as a
+        // release build embeds it); never a path swapped for a link to
+        // anything else after the build.
         let real = std::fs::canonicalize(file.path).ok()?;
-        let roots = self.real_roots.get_or_init(|| {
-            self.roots
-                .iter()
-                .filter_map(|root| std::fs::canonicalize(root).ok())
-                .collect()
-        });
-        // The file the build listed, wherever its links led (as a release
-        // build embeds it), or anything inside the asset folders; never a
-        // path swapped for a link to elsewhere after the build.
-        let listed = real == std::path::Path::new(file.real_path);
-        if !listed && !roots.iter().any(|root| real.starts_with(root)) {
+        if real != Path::new(file.real_path) {
             return None;
         }
         let meta = std::fs::metadata(&real).ok()?;

@@ -52,7 +52,8 @@ pub(crate) fn version_response(assets: &Assets) -> Response<Body> {
 /// ```text
 /// askama:    {{ asset_runtime::live_reload()|safe }}
 /// minijinja: {{ live_reload() }}   (registered by asset_runtime::minijinja::register)
-/// maud:      (maud::PreEscaped(asset_runtime::live_reload()))
+/// tera:      {{ live_reload() }}   (registered by asset_runtime::tera::register)
+/// maud:      (asset_runtime::maud::live_reload())
 /// ```
 pub fn live_reload() -> &'static str {
     #[cfg(debug_assertions)]
@@ -80,3 +81,6 @@ fn script(url: &str) -> String {
          .catch(() => setTimeout(poll, 1000)); poll(); }})();</script>"
     )
 }
+
+#[cfg(all(test, debug_assertions))]
+mod tests;

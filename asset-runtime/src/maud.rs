@@ -44,6 +44,12 @@ pub fn stylesheet(path: &str) -> Result<Markup, UnknownAsset> {
     })
 }
 
+/// The development-mode live-reload script, or nothing
+/// ([`crate::live_reload`]): `(asset_runtime::maud::live_reload())`.
+pub fn live_reload() -> Markup {
+    maud::PreEscaped(crate::live_reload().to_owned())
+}
+
 /// `<script src="..." integrity="..." defer></script>`, with
 /// `crossorigin="anonymous"` when the URLs point at another origin.
 pub fn script(path: &str) -> Result<Markup, UnknownAsset> {

@@ -26,7 +26,7 @@ use crate::installed::html_safe;
 
 /// Adds the functions `asset_url(path)`, `asset_integrity(path)` and
 /// `asset_crossorigin(path)`, and filters of the same names
-/// (`path|asset_url`).
+/// (`path|asset_url`), and the function `live_reload()`.
 pub fn register(env: &mut Environment<'_>) {
     env.add_function("asset_url", asset_url);
     env.add_function("asset_integrity", asset_integrity);

@@ -30,7 +30,7 @@ use crate::installed::html_safe;
 
 /// Adds the functions `asset_url(path=...)`, `asset_integrity(path=...)`
 /// and `asset_crossorigin(path=...)`, and filters of the same names
-/// (`path | asset_url`).
+/// (`path | asset_url`), and the function `live_reload()`.
 pub fn register(tera: &mut Tera) {
     tera.register_function("asset_url", AssetUrl);
     tera.register_function("asset_integrity", AssetIntegrity);
@@ -38,6 +38,22 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("asset_url", AssetUrl);
     tera.register_filter("asset_integrity", AssetIntegrity);
     tera.register_filter("asset_crossorigin", AssetCrossorigin);
+    tera.register_function("live_reload", LiveReload);
+}
+
+/// `live_reload()`: the development-mode live-reload script, or nothing
+/// ([`crate::live_reload`]).
+#[derive(Clone, Copy, Debug)]
+pub struct LiveReload;
+
+impl Function for LiveReload {
+    fn call(&self, _args: &HashMap<String, Value>) -> Result<Value> {
+        Ok(Value::String(crate::live_reload().to_owned()))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 /// `asset_url`: the hashed URL of a logical path.

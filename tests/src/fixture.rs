@@ -129,6 +129,24 @@ impl Fixture {
     /// `cargo build` with these environment variables set (and
     /// `ASSET_DEV` unset unless given, whatever the caller's shell has).
     pub fn build_with_env(&self, vars: &[(&str, &str)]) -> Result<PathBuf, BuildFailure> {
+        self.cargo_build(vars, true).map(|(binary, _)| binary)
+    }
+
+    /// [`Fixture::build_with_env`], not quiet, with what cargo printed on
+    /// success too: its warnings, the build script's `cargo::warning`s
+    /// among them (`--quiet` would hide those).
+    pub fn build_with_env_output(
+        &self,
+        vars: &[(&str, &str)],
+    ) -> Result<(PathBuf, String), BuildFailure> {
+        self.cargo_build(vars, false)
+    }
+
+    fn cargo_build(
+        &self,
+        vars: &[(&str, &str)],
+        quiet: bool,
+    ) -> Result<(PathBuf, String), BuildFailure> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
         // The test binary's own OUT_DIR (cargo sets it for tests of a crate
@@ -139,9 +157,11 @@ impl Fixture {
         for (name, value) in vars {
             command.env(name, value);
         }
+        command.arg("build");
+        if quiet {
+            command.arg("--quiet");
+        }
         let output = command
-            .arg("build")
-            .arg("--quiet")
             .arg("--manifest-path")
             .arg(self.path("Cargo.toml"))
             .arg("--target-dir")
@@ -150,12 +170,11 @@ impl Fixture {
             .env_remove("RUSTC_WRAPPER")
             .output()
             .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         if output.status.success() {
-            Ok(target_dir().join("debug").join(&self.package))
+            Ok((target_dir().join("debug").join(&self.package), stderr))
         } else {
-            Err(BuildFailure {
-                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            })
+            Err(BuildFailure { stderr })
         }
     }
 

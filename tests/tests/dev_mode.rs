@@ -1,7 +1,8 @@
 //! Development mode (`ASSET_DEV=1`): a user's crate built once serves the
 //! current contents of its asset files, under hashed URLs of those
-//! contents, with `Cache-Control: no-cache`; no request reaches outside the
-//! asset folders.
+//! contents, with `Cache-Control: no-cache`; it serves the files a release
+//! build would embed (links followed) and nothing else, and warns about
+//! the references a release build fails on.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -58,9 +59,27 @@ async fn edits_show_without_a_rebuild_and_nothing_outside_is_served() {
         fixture.path("assets/css/linked.css"),
     )
     .unwrap();
-    let binary = fixture
-        .build_with_env(&[("ASSET_DEV", "1")])
+    // A reference a release build fails on: a warning here, not a failure.
+    fixture.write(
+        "assets/css/broken.css",
+        "p {\n  background: url(../img/gone.png);\n}\n",
+    );
+    let (binary, stderr) = fixture
+        .build_with_env_output(&[("ASSET_DEV", "1")])
         .unwrap_or_else(|f| panic!("{}", f.stderr));
+    let warning = stderr
+        .lines()
+        .find(|line| line.contains("broken.css"))
+        .unwrap_or_else(|| panic!("no warning about broken.css:\n{stderr}"));
+    let expected = fixture.path("assets/img/gone.png");
+    assert!(
+        warning.starts_with("warning:")
+            && warning.contains(&fixture.path("assets/css/broken.css").display().to_string())
+            && warning.contains("line 2")
+            && warning.contains(&expected.display().to_string())
+            && warning.contains("a release build fails on this"),
+        "{warning}"
+    );
     let server = Running::start(&binary);
     let base = server.base.clone();
 
@@ -104,18 +123,22 @@ async fn edits_show_without_a_rebuild_and_nothing_outside_is_served() {
         get(&base, "/static/css/linked.css").await.2,
         "p { margin: 0; }\n"
     );
-    // A listed path swapped for a link to elsewhere after the build is not.
-    std::fs::remove_file(fixture.path("assets/css/alias.css")).unwrap();
-    std::os::unix::fs::symlink(
-        fixture.path("secret.txt"),
-        fixture.path("assets/css/alias.css"),
-    )
-    .unwrap();
+    // A listed path swapped for a link to anything else after the build is
+    // not: outside the folder, inside it, or in place of a plain file.
+    let swap = |listed: &str, to: &str| {
+        std::fs::remove_file(fixture.path(listed)).unwrap();
+        std::os::unix::fs::symlink(fixture.path(to), fixture.path(listed)).unwrap();
+    };
+    swap("assets/css/alias.css", "secret.txt");
+    swap("assets/css/linked.css", "assets/css/app.css");
+    swap("assets/css/broken.css", "assets/css/app.css");
 
     // Nothing outside the asset folders, however the path is written.
     let addr = server.addr().to_owned();
-    let attempts: [&[u8]; 12] = [
+    let attempts: [&[u8]; 14] = [
         b"/static/css/alias.css",
+        b"/static/css/linked.css",
+        b"/static/css/broken.css",
         b"/static/../secret.txt",
         b"/static/../Cargo.toml",
         b"/static/%2e%2e/secret.txt",

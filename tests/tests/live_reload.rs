@@ -59,5 +59,6 @@ fn an_edited_stylesheet_reaches_an_open_page() {
     );
     // Only the page's own reload navigated; the test did not.
     assert_eq!(after["navigations"], 2, "{events:#?}");
+    println!("the page showed the edit {} ms after it", after["ms"]);
     drop(server);
 }

@@ -114,3 +114,31 @@ fn askama_filters() {
         );
     }
 }
+
+#[test]
+fn live_reload_is_empty_for_an_embedded_table() {
+    use askama::Template;
+    #[derive(Template)]
+    #[template(
+        source = r#"<p>{{ asset_runtime::live_reload()|safe }}</p>"#,
+        ext = "html"
+    )]
+    struct Layout;
+    install();
+    assert_eq!(Layout.render().unwrap(), "<p></p>");
+    let mut env = minijinja::Environment::new();
+    asset_runtime::minijinja::register(&mut env);
+    assert_eq!(
+        env.render_str("<p>{{ live_reload() }}</p>", ()).unwrap(),
+        "<p></p>"
+    );
+    let mut tera = tera::Tera::default();
+    asset_runtime::tera::register(&mut tera);
+    tera.add_raw_template("layout.html", "<p>{{ live_reload() }}</p>")
+        .unwrap();
+    assert_eq!(
+        tera.render("layout.html", &tera::Context::new()).unwrap(),
+        "<p></p>"
+    );
+    assert_eq!(asset_runtime::maud::live_reload().into_string(), "");
+}

@@ -305,18 +305,42 @@ fn dev_mode_warns_where_a_release_build_fails() {
         ),
         ("css/b.css", b"@font-face { src: url(../fonts/x.eot) }"),
         ("img/x.png", b"\x89PNG fake"),
+        // A script naming a map that is not there.
+        (
+            "js/app.js",
+            b"let x = 1;\n//# sourceMappingURL=app.js.map\n",
+        ),
+        // A map's `file` is a label: no error in release, no warning here.
+        (
+            "js/ok.js.map",
+            br#"{"version":3,"file":"gone.js","mappings":""}"#,
+        ),
     ]);
     let release = pipeline(&s).build();
-    assert!(matches!(release, Err(Error::MissingReferences(ref m)) if m.len() == 2));
+    let Err(Error::MissingReferences(missing)) = release else {
+        panic!("{release:?}")
+    };
+    assert_eq!(missing.len(), 3, "{missing:?}");
 
+    // The same references, in the release error's words, as warnings.
     let report = pipeline(&s).dev(true).build().unwrap();
-    assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
+    let expected: Vec<String> = missing
+        .iter()
+        .map(|m| format!("{m} (a release build fails on this)"))
+        .collect();
+    assert_eq!(report.warnings, expected);
     let first = &report.warnings[0];
     assert!(
         first.contains(&s.root.join("static/css/a.css").display().to_string())
             && first.contains("line 2")
-            && first.contains("a release build fails on this"),
+            && first.contains(&s.root.join("static/img/gone.png").display().to_string()),
         "{first}"
+    );
+    assert!(
+        report.warnings[2].contains("js/app.js line 2")
+            && report.warnings[2].contains("app.js.map"),
+        "{:?}",
+        report.warnings
     );
     // allow_missing silences it as in release.
     let report = pipeline(&s)
@@ -324,7 +348,7 @@ fn dev_mode_warns_where_a_release_build_fails() {
         .allow_missing("*.eot")
         .build()
         .unwrap();
-    assert_eq!(report.warnings.len(), 2);
+    assert_eq!(report.warnings.len(), 3);
     assert!(
         report
             .warnings
