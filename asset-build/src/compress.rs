@@ -203,5 +203,20 @@ fn zopfli_gzip(input: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `len` pseudo-random bytes (xorshift), which no codec can shrink: the
+/// incompressible input of the tests.
+#[cfg(test)]
+pub(crate) fn pseudo_random(len: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

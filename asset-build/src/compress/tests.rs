@@ -108,15 +108,7 @@ fn keep_rule_is_95_percent() {
 #[test]
 fn incompressible_input_is_not_worth_keeping() {
     // A pseudo-random byte stream does not compress.
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    let input: Vec<u8> = (0..4096)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let input = pseudo_random(4096);
     for codec in Codec::ALL {
         assert!(
             !worth_keeping(input.len(), codec.compress(&input).len()),
@@ -137,15 +129,7 @@ fn window_fits_the_input() {
 #[test]
 fn large_incompressible_inputs_are_recognised_from_samples() {
     // xorshift: bytes no codec can shrink.
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let random: Vec<u8> = (0..4 * SAMPLE_FROM)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let random = pseudo_random(4 * SAMPLE_FROM);
     assert!(!looks_compressible(&random));
     // Text, and text with a random header: compressed for real.
     let text: Vec<u8> = (0..4 * SAMPLE_FROM)

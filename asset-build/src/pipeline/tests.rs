@@ -359,15 +359,7 @@ fn dev_mode_warns_where_a_release_build_fails() {
 
 #[test]
 fn a_large_incompressible_file_is_stored_as_it_is_and_the_decision_cached() {
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    let random: Vec<u8> = (0..3 * 1024 * 1024)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let random = crate::compress::pseudo_random(3 * 1024 * 1024);
     let s = setup(&[("media/clip.bin", &random)]);
     let first = pipeline(&s).build().unwrap();
     assert!(first.assets[0].compressed.is_empty());
