@@ -131,10 +131,7 @@ where
                 };
                 return Ok(ServiceResponse::new(request, response));
             }
-            let no_store = headers
-                .get_all(header::CACHE_CONTROL)
-                .iter()
-                .any(|v| v.to_str().is_ok_and(|t| t.contains("no-store")));
+            let no_store = super::policy::says_no_store(&headers);
             let too_big = matches!(body.size(), BodySize::Sized(n) if n > limit as u64);
             if no_store || too_big {
                 return Ok(ServiceResponse::new(request, head.set_body(body.boxed())));

@@ -125,11 +125,7 @@ impl CachePolicy {
         merge_vary(headers, &self.vary);
         let cookie = headers.contains_key(header::SET_COOKIE);
         if cookie {
-            let no_store = headers
-                .get_all(header::CACHE_CONTROL)
-                .iter()
-                .any(|v| has_directive(v, "no-store"));
-            if !no_store {
+            if !says_no_store(headers) {
                 headers.insert(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("private, no-cache"),
@@ -143,6 +139,15 @@ impl CachePolicy {
 
 fn digits(text: String) -> HeaderValue {
     HeaderValue::try_from(text).expect("ASCII letters, digits and punctuation are a valid value")
+}
+
+/// Whether the response's `Cache-Control` says `no-store`: nothing may keep
+/// it, so a validator would be of no use.
+pub(crate) fn says_no_store(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .any(|v| has_directive(v, "no-store"))
 }
 
 /// Whether a `Cache-Control` value holds a directive (any case, with or

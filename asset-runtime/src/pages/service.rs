@@ -207,11 +207,7 @@ where
             decision => answer(decision, &parts.headers),
         };
     }
-    let no_store = parts
-        .headers
-        .get_all(header::CACHE_CONTROL)
-        .iter()
-        .any(|v| v.to_str().is_ok_and(|t| t.contains("no-store")));
+    let no_store = super::policy::says_no_store(&parts.headers);
     if no_store || body.size_hint().lower() > limit as u64 {
         return pass(parts, body);
     }

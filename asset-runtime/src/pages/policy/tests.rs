@@ -122,3 +122,17 @@ fn vary_merges_and_never_overwrites() {
     CachePolicy::revalidate().apply(&mut h);
     assert_eq!(vary(&h), ["Accept-Encoding"]);
 }
+
+#[test]
+fn no_store_is_a_directive_in_any_case_and_any_header_line() {
+    assert!(says_no_store(&headers(&[(
+        "cache-control",
+        "private, No-Store"
+    )])));
+    assert!(says_no_store(&headers(&[
+        ("cache-control", "private"),
+        ("cache-control", "no-store")
+    ])));
+    assert!(!says_no_store(&headers(&[("cache-control", "no-cache")])));
+    assert!(!says_no_store(&HeaderMap::new()));
+}
