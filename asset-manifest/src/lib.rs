@@ -11,6 +11,7 @@
 //! | [`layout`] | where under `OUT_DIR` the build writes the table, the manifest and the blobs |
 //! | [`fingerprint`] | SHA-256 and SHA-384 of served bytes: the name hash, the ETag and the SRI value |
 //! | [`manifest`] | the `manifest.json` format, written by the build and by exports, read by `asset!` and deploy tools |
+//! | [`release`] | a published release's manifest (`manifests/<release id>.json`) and which bucket keys are assets |
 //! | [`suggest`] | did-you-mean for an unknown logical path |
 //! | [`text`] | the `charset` of text bytes, and bytes stored already encoded (`.svgz`) |
 //! | [`IMMUTABLE`] | the `Cache-Control` of a hashed URL |
@@ -32,6 +33,7 @@ pub mod layout;
 pub mod manifest;
 pub mod naming;
 pub mod prefix;
+pub mod release;
 pub mod suggest;
 pub mod text;
 

@@ -103,6 +103,12 @@ impl std::fmt::Display for ManifestError {
 
 impl std::error::Error for ManifestError {}
 
+impl ManifestError {
+    pub(crate) fn new(reason: impl Into<String>) -> ManifestError {
+        ManifestError(reason.into())
+    }
+}
+
 impl Manifest {
     /// An empty manifest of the current [`VERSION`].
     pub fn new(url_prefix: impl Into<String>) -> Manifest {

@@ -91,13 +91,10 @@ impl Assets {
             bytes: 0,
         };
         let manifest = self.export_manifest();
-        for asset in self {
-            for (i, variant) in asset.variants().iter().enumerate() {
-                let file = exported_name(asset.hashed_path(), variant.encoding(), i == 0);
-                write_file(dir, &file, variant.bytes())?;
-                report.bytes += variant.bytes().len() as u64;
-                report.files.push(file);
-            }
+        for object in self.objects() {
+            write_file(dir, &object.key, object.bytes)?;
+            report.bytes += object.bytes.len() as u64;
+            report.files.push(object.key);
         }
         let text = manifest.to_json();
         write_file(dir, MANIFEST_FILE, text.as_bytes())?;
@@ -111,26 +108,6 @@ impl Assets {
     pub fn export_manifest(&self) -> Manifest {
         let mut manifest = Manifest::new(self.url_prefix());
         for asset in self {
-            let mut sizes = std::collections::BTreeMap::new();
-            for (i, variant) in asset.variants().iter().enumerate() {
-                let file = exported_name(asset.hashed_path(), variant.encoding(), i == 0);
-                let content_encoding = (variant.encoding() != Encoding::Identity)
-                    .then(|| variant.encoding().token().to_owned());
-                manifest.objects.insert(
-                    file,
-                    ObjectMeta {
-                        content_type: asset.content_type().to_owned(),
-                        cache_control: EXPORT_CACHE_CONTROL.to_owned(),
-                        content_encoding,
-                        etag: variant.etag().to_owned(),
-                        size: variant.bytes().len() as u64,
-                    },
-                );
-                sizes.insert(
-                    variant.encoding().token().to_owned(),
-                    variant.bytes().len() as u64,
-                );
-            }
             manifest.assets.insert(
                 asset.logical_path().to_owned(),
                 ManifestAsset {
@@ -142,12 +119,61 @@ impl Assets {
                     integrity: Some(asset.integrity().to_owned()),
                     content_type: asset.content_type().to_owned(),
                     etag: Some(asset.identity().etag().to_owned()),
-                    sizes,
+                    sizes: asset
+                        .variants()
+                        .iter()
+                        .map(|v| (v.encoding().token().to_owned(), v.bytes().len() as u64))
+                        .collect(),
                 },
             );
         }
+        manifest.objects = self
+            .objects()
+            .into_iter()
+            .map(|object| (object.key, object.meta))
+            .collect();
         manifest
     }
+
+    /// Every file an export writes (and a publish uploads), but the
+    /// manifest: each asset's stored bytes under its hashed path, then its
+    /// precompressed siblings.
+    pub(crate) fn objects(&self) -> Vec<Object> {
+        let mut objects = Vec::new();
+        for asset in self {
+            for (i, variant) in asset.variants().iter().enumerate() {
+                let content_encoding = (variant.encoding() != Encoding::Identity)
+                    .then(|| variant.encoding().token().to_owned());
+                objects.push(Object {
+                    key: exported_name(asset.hashed_path(), variant.encoding(), i == 0),
+                    meta: ObjectMeta {
+                        content_type: asset.content_type().to_owned(),
+                        cache_control: EXPORT_CACHE_CONTROL.to_owned(),
+                        content_encoding,
+                        etag: variant.etag().to_owned(),
+                        size: variant.bytes().len() as u64,
+                    },
+                    bytes: variant.bytes(),
+                    stored: i == 0,
+                });
+            }
+        }
+        objects
+    }
+}
+
+/// One exported file.
+pub(crate) struct Object {
+    /// Its path relative to the export folder (or publish prefix).
+    pub key: String,
+    /// The metadata its bucket object needs.
+    pub meta: ObjectMeta,
+    /// The bytes.
+    pub bytes: &'static [u8],
+    /// The asset's bytes as stored, under the hashed path itself (not a
+    /// precompressed sibling).
+    #[cfg_attr(not(feature = "publish"), allow(dead_code))]
+    pub stored: bool,
 }
 
 /// The file an exported variant is written to: the hashed path for the

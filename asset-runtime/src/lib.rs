@@ -124,6 +124,8 @@ mod live_reload;
 mod negotiate;
 mod options;
 pub mod pages;
+#[cfg(feature = "publish")]
+pub mod publish;
 mod range;
 mod rolling;
 mod serve;

@@ -6,11 +6,15 @@
 //! ADDR=127.0.0.1:8080 cargo run -p demo
 //! ASSET_URL_PREFIX=https://cdn.example.com/static/ cargo run -p demo
 //! cargo run -p demo -- export-assets dist/static
+//! cargo run -p demo -- publish-assets s3://bucket/static/
+//! cargo run -p demo -- prune-assets s3://bucket/static/ --keep 3 [--delete]
 //! ```
 
 use askama::Template;
 use asset_runtime::pages::{CachePolicy, ValidateLayer};
 use asset_runtime::{Asset, Encoding};
+use std::process::ExitCode;
+
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -131,15 +135,20 @@ fn app() -> Router {
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> ExitCode {
     // Served from a CDN: URLs under its origin, chosen at startup.
     if let Ok(prefix) = std::env::var("ASSET_URL_PREFIX") {
         if let Err(err) = ASSETS.set_url_prefix(&prefix) {
             eprintln!("demo: ASSET_URL_PREFIX: {err}");
-            std::process::exit(2);
+            return ExitCode::from(2);
         }
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `publish-assets URL` and `prune-assets URL --keep N`: deploy the
+    // hashed assets to a bucket behind a CDN, and clean up old releases.
+    if let Some(code) = asset_runtime::publish::run_command(&ASSETS, &args).await {
+        return code;
+    }
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [] => {}
         ["export-assets", out] => {
@@ -151,16 +160,17 @@ async fn main() {
                 ),
                 Err(err) => {
                     eprintln!("demo: {err}");
-                    std::process::exit(1);
+                    return ExitCode::from(1);
                 }
             }
-            return;
+            return ExitCode::SUCCESS;
         }
         _ => {
             eprintln!(
-                "usage: demo                     serve on ADDR (default 127.0.0.1:3000)\n       demo export-assets OUT     write the hashed assets and manifest.json to OUT"
+                "usage: demo                     serve on ADDR (default 127.0.0.1:3000)\n       demo export-assets OUT     write the hashed assets and manifest.json to OUT\n{}",
+                asset_runtime::publish::USAGE
             );
-            std::process::exit(2);
+            return ExitCode::from(2);
         }
     }
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
@@ -168,7 +178,7 @@ async fn main() {
         Ok(listener) => listener,
         Err(err) => {
             eprintln!("demo: cannot listen on {addr} (from ADDR or the default): {err}");
-            std::process::exit(1);
+            return ExitCode::from(1);
         }
     };
     let local = listener
@@ -187,6 +197,7 @@ async fn main() {
         .await
     {
         eprintln!("demo: server error: {err}");
-        std::process::exit(1);
+        return ExitCode::from(1);
     }
+    ExitCode::SUCCESS
 }

@@ -1,0 +1,166 @@
+//! Release manifests: what one published release needs in a bucket.
+//!
+//! Publishing a release uploads its hashed objects under a prefix, then,
+//! last, `manifests/<release id>.json` under the same prefix. A release is
+//! complete exactly when its manifest exists; pruning keeps every object
+//! that a recent manifest names. Keys are relative to the prefix, with `/`
+//! separators, exactly as they follow the URL prefix in asset URLs.
+//!
+//! ```
+//! use asset_manifest::release;
+//!
+//! let key = release::manifest_key("0123456789abcdef0123456789abcdef");
+//! assert_eq!(key, "manifests/0123456789abcdef0123456789abcdef.json");
+//! assert_eq!(release::release_of(&key), Some("0123456789abcdef0123456789abcdef"));
+//! assert!(release::is_asset_key("css/app.3f2a1b9c4d5e6f70.css.br"));
+//! assert!(!release::is_asset_key("css/app.css"));
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::manifest::{ManifestError, ObjectMeta};
+use crate::{Encoding, naming};
+
+/// The folder, under the publish prefix, that holds release manifests.
+pub const MANIFESTS_DIR: &str = "manifests";
+
+/// The release manifest format's version; a reader refuses others.
+pub const VERSION: u32 = 1;
+
+/// Length of a release id: 32 lowercase hex digits (128 bits).
+pub const RELEASE_ID_LEN: usize = 32;
+
+/// One release's manifest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    /// [`VERSION`].
+    pub version: u32,
+    /// The release id: 32 hex digits.
+    pub release: String,
+    /// When the publisher wrote this manifest, in milliseconds since the
+    /// Unix epoch (the publisher's clock).
+    pub published_at_ms: u64,
+    /// The URL prefix the app was built with (informational).
+    pub url_prefix: String,
+    /// Every key the release needs, relative to the publish prefix, with
+    /// the metadata it was uploaded with.
+    pub objects: BTreeMap<String, ObjectMeta>,
+}
+
+impl Release {
+    /// The JSON text, pretty-printed with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a release always serialises");
+        text.push('\n');
+        text
+    }
+
+    /// Reads a release manifest, refusing another [`VERSION`].
+    pub fn from_json(text: &[u8]) -> Result<Release, ManifestError> {
+        let release: Release =
+            serde_json::from_slice(text).map_err(|err| ManifestError::new(err.to_string()))?;
+        if release.version != VERSION {
+            return Err(ManifestError::new(format!(
+                "release manifest version {} is not supported (expected {VERSION})",
+                release.version
+            )));
+        }
+        Ok(release)
+    }
+}
+
+/// The key of a release's manifest: `manifests/<release id>.json`.
+pub fn manifest_key(release_id: &str) -> String {
+    format!("{MANIFESTS_DIR}/{release_id}.json")
+}
+
+/// The release id if `key` is a release manifest's key.
+pub fn release_of(key: &str) -> Option<&str> {
+    let id = key
+        .strip_prefix(MANIFESTS_DIR)?
+        .strip_prefix('/')?
+        .strip_suffix(".json")?;
+    (id.len() == RELEASE_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    .then_some(id)
+}
+
+/// Whether `key` is one that publishing writes for an asset: a hashed
+/// path, or a hashed path with a precompressed sibling's extension
+/// (`.br`, `.gz`, `.zst`). Pruning deletes nothing else.
+pub fn is_asset_key(key: &str) -> bool {
+    if naming::split_hashed(key).is_some() {
+        return true;
+    }
+    Encoding::PREFERENCE.iter().any(|encoding| {
+        encoding.file_extension().is_some_and(|ext| {
+            key.strip_suffix(ext)
+                .and_then(|k| k.strip_suffix('.'))
+                .is_some_and(|k| naming::split_hashed(k).is_some())
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_keys_round_trip_and_nothing_else_is_one() {
+        let id = "00112233445566778899aabbccddeeff";
+        assert_eq!(release_of(&manifest_key(id)), Some(id));
+        for key in [
+            "manifests/00112233445566778899AABBCCDDEEFF.json",
+            "manifests/0011.json",
+            "manifests/00112233445566778899aabbccddeeff.json.br",
+            "other/00112233445566778899aabbccddeeff.json",
+            "manifests/x/00112233445566778899aabbccddeeff.json",
+        ] {
+            assert_eq!(release_of(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn asset_keys_are_hashed_paths_and_their_siblings() {
+        for key in [
+            "app.0123456789abcdef.js",
+            "css/app.0123456789abcdef.css.br",
+            "css/app.0123456789abcdef.css.gz",
+            "css/app.0123456789abcdef.css.zst",
+        ] {
+            assert!(is_asset_key(key), "{key}");
+        }
+        for key in [
+            "css/app.css",
+            "robots.txt",
+            "css/app.0123456789abcdef.css.xz",
+            "manifests/00112233445566778899aabbccddeeff.json",
+        ] {
+            assert!(!is_asset_key(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn round_trips_and_refuses_other_versions() {
+        let release = Release {
+            version: VERSION,
+            release: "00112233445566778899aabbccddeeff".into(),
+            published_at_ms: 1,
+            url_prefix: "/static/".into(),
+            objects: BTreeMap::new(),
+        };
+        assert_eq!(
+            Release::from_json(release.to_json().as_bytes()).unwrap(),
+            release
+        );
+        let other = release
+            .to_json()
+            .replace("\"version\": 1", "\"version\": 9");
+        let err = Release::from_json(other.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("version 9"), "{err}");
+    }
+}

@@ -1,0 +1,440 @@
+//! Publishing the hashed assets to object storage behind a CDN, and
+//! pruning what no recent release needs (feature `publish`).
+//!
+//! One command at deploy time, before the new release takes traffic:
+//!
+//! ```text
+//! AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… my-app publish-assets s3://bucket/static/
+//! my-app prune-assets s3://bucket/static/ --keep 3            # lists what would go
+//! my-app prune-assets s3://bucket/static/ --keep 3 --delete   # deletes it
+//! ```
+//!
+//! [`run_command`] gives an app both commands in one line of `main`; the
+//! same work is [`Assets::publish`] and [`prune`] in code.
+//!
+//! # What a publish does
+//!
+//! 1. Lists the prefix once.
+//! 2. Refuses, before writing anything, if a key of the release holds an
+//!    object of another size: a hashed key names its bytes, so nothing is
+//!    ever overwritten.
+//! 3. Uploads every missing object, many at once, each written only if
+//!    absent (`If-None-Match: *` on S3), with `Content-Type`,
+//!    `Cache-Control: public, max-age=31536000, immutable` and, for the
+//!    precompressed siblings ([`Publish::precompressed`]),
+//!    `Content-Encoding`. Objects already present are skipped: a second
+//!    publish uploads nothing, and a publish that was interrupted is
+//!    finished by running it again.
+//! 4. Writes `manifests/<release id>.json` **last**, naming every key the
+//!    release needs ([`asset_manifest::release`]): a release exists only
+//!    once all its objects do.
+//!
+//! Logical (unhashed) paths are never uploaded. Their bytes change from
+//! one release to the next under the same URL, and that is how CDN edges
+//! end up serving last release's file: the app serves them itself, with
+//! `Cache-Control: no-cache`.
+//!
+//! # Stores and credentials
+//!
+//! | URL | store | credentials and settings from |
+//! |---|---|---|
+//! | `s3://bucket/prefix/` | S3, and S3-compatible stores (R2, MinIO, …) | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, `AWS_ENDPOINT_URL` (`AWS_ALLOW_HTTP=true` for a plain-http endpoint) |
+//! | `https://<account>.r2.cloudflarestorage.com/bucket/prefix/` | R2 | the same |
+//! | `gs://bucket/prefix/` | Google Cloud Storage | `GOOGLE_SERVICE_ACCOUNT`, `GOOGLE_APPLICATION_CREDENTIALS` |
+//! | `az://container/prefix/` | Azure Blob Storage | `AZURE_STORAGE_ACCOUNT_NAME`, `AZURE_STORAGE_ACCOUNT_KEY` |
+//! | `file:///srv/static/`, `dist/static` | a local folder | none; it keeps no metadata, so the server in front sets the headers |
+//!
+//! The settings are those of the [`object_store`] crate's builders (`from_env`).
+
+mod command;
+mod error;
+mod prune;
+mod store;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use asset_manifest::release::{self, Release};
+use futures_util::{StreamExt, TryStreamExt};
+use object_store::{Attribute, Attributes, ObjectStoreExt, PutMode, PutOptions, PutPayload};
+
+use crate::Assets;
+use crate::export::Object;
+
+pub use command::{USAGE, run_command};
+pub use error::{ErrorKind, PublishError};
+pub use prune::{Prune, PruneReport, ReleaseInfo, prune};
+use store::Target;
+
+/// Uploads at once unless [`Publish::concurrency`] says otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+/// Retries of a failed request (on a server error, a dropped connection
+/// or a timeout) unless [`Publish::retries`] says otherwise.
+pub const DEFAULT_RETRIES: usize = 5;
+
+/// A publish of the table to a store; see the [module docs](self).
+#[must_use = "a publish does nothing until `.run().await`"]
+pub struct Publish<'a> {
+    assets: &'a Assets,
+    url: String,
+    precompressed: bool,
+    concurrency: usize,
+    retries: usize,
+    progress: bool,
+    #[cfg(test)]
+    target: Option<Target>,
+}
+
+/// What a publish did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishReport {
+    /// The release id: 32 hex digits, [`Assets::release_id`].
+    pub release: String,
+    /// The key of its manifest, relative to the prefix.
+    pub manifest_key: String,
+    /// Keys uploaded by this run, sorted.
+    pub uploaded: Vec<String>,
+    /// Their total size in bytes.
+    pub uploaded_bytes: u64,
+    /// Objects of the release that were there already.
+    pub present: usize,
+    /// Their total size in bytes.
+    pub present_bytes: u64,
+    /// What happened to the manifest.
+    pub manifest: ManifestWrite,
+}
+
+/// What a publish did with the release manifest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ManifestWrite {
+    /// Written: the release is now complete.
+    Written,
+    /// It was there, behind a newer release's: written again, so that
+    /// this release (rolled back to) counts as the newest when pruning.
+    Refreshed,
+    /// It was there and the newest: nothing written.
+    Present,
+}
+
+impl Assets {
+    /// A publish of every hashed file to the store `url` names (see the
+    /// [module docs](crate::publish) for the URLs and the environment).
+    ///
+    /// ```no_run
+    /// # asset_runtime::__example_assets!();
+    /// # async fn deploy() -> Result<(), asset_runtime::publish::PublishError> {
+    /// let report = ASSETS
+    ///     .publish("s3://my-bucket/static/")
+    ///     .precompressed(true)
+    ///     .run()
+    ///     .await?;
+    /// println!(
+    ///     "release {}: {} uploaded, {} already there",
+    ///     report.release,
+    ///     report.uploaded.len(),
+    ///     report.present
+    /// );
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn publish(&self, url: impl Into<String>) -> Publish<'_> {
+        Publish {
+            assets: self,
+            url: url.into(),
+            precompressed: false,
+            concurrency: DEFAULT_CONCURRENCY,
+            retries: DEFAULT_RETRIES,
+            progress: true,
+            #[cfg(test)]
+            target: None,
+        }
+    }
+
+    /// [`Assets::release_id`] as 32 hex digits: the name of the release's
+    /// manifest in a bucket.
+    pub fn release_name(&self) -> String {
+        format!("{:032x}", self.release_id())
+    }
+}
+
+impl Publish<'_> {
+    /// Also upload the precompressed siblings (`app.<hash>.css.br`, `.gz`,
+    /// `.zst`) with their `Content-Encoding`, for a CDN or server that picks
+    /// them itself. Off by default: a bucket behind a CDN that compresses
+    /// at the edge needs only the identity objects.
+    pub fn precompressed(mut self, yes: bool) -> Self {
+        self.precompressed = yes;
+        self
+    }
+
+    /// How many uploads run at once (at least 1; default
+    /// [`DEFAULT_CONCURRENCY`]).
+    pub fn concurrency(mut self, uploads: usize) -> Self {
+        self.concurrency = uploads.max(1);
+        self
+    }
+
+    /// How many times a failed request is retried, with exponential
+    /// backoff from 100 ms up to 5 s (default [`DEFAULT_RETRIES`]).
+    /// Refused credentials and conflicts are not retried.
+    pub fn retries(mut self, retries: usize) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    /// Show a progress bar on standard error (default on). It is drawn
+    /// only when standard error is a terminal, so CI logs stay clean.
+    pub fn progress(mut self, show: bool) -> Self {
+        self.progress = show;
+        self
+    }
+
+    #[cfg(test)]
+    fn via_target(mut self, target: Target) -> Self {
+        self.target = Some(target);
+        self
+    }
+
+    /// Runs the publish; see the [module docs](crate::publish).
+    pub async fn run(self) -> Result<PublishReport, PublishError> {
+        if self.assets.is_dev() {
+            return Err(PublishError::new(
+                ErrorKind::DevTable,
+                &self.url,
+                "this is a development-mode table (ASSET_DEV): it holds no hashed files; \
+                 publish from a build without ASSET_DEV",
+            ));
+        }
+        #[cfg(test)]
+        let target = match self.target {
+            Some(target) => target,
+            None => Target::open(&self.url, self.retries)?,
+        };
+        #[cfg(not(test))]
+        let target = Target::open(&self.url, self.retries)?;
+        let listed = target.list().await?;
+
+        let wanted: Vec<Object> = self
+            .assets
+            .objects()
+            .into_iter()
+            .filter(|object| object.stored || self.precompressed)
+            .collect();
+        let conflicts: Vec<String> = wanted
+            .iter()
+            .filter_map(|object| {
+                let present = listed.get(&object.key)?;
+                (present.size != object.meta.size).then(|| {
+                    format!(
+                        "`{}` is {} bytes in the store, {} in this release",
+                        object.key, present.size, object.meta.size
+                    )
+                })
+            })
+            .collect();
+        if !conflicts.is_empty() {
+            return Err(PublishError::new(
+                ErrorKind::Conflict,
+                &target.url,
+                format!(
+                    "{} key(s) already hold other bytes: {}",
+                    conflicts.len(),
+                    conflicts.join("; ")
+                ),
+            ));
+        }
+
+        let mut report = PublishReport {
+            release: self.assets.release_name(),
+            manifest_key: release::manifest_key(&self.assets.release_name()),
+            uploaded: Vec::new(),
+            uploaded_bytes: 0,
+            present: 0,
+            present_bytes: 0,
+            manifest: ManifestWrite::Present,
+        };
+        let (present, missing): (Vec<&Object>, Vec<&Object>) = wanted
+            .iter()
+            .partition(|object| listed.contains_key(&object.key));
+        report.present = present.len();
+        report.present_bytes = present.iter().map(|o| o.meta.size).sum();
+
+        let bar = progress_bar(self.progress, &missing);
+        let results: Vec<Uploaded> = futures_util::stream::iter(missing)
+            .map(|object| {
+                let target = &target;
+                let bar = &bar;
+                async move {
+                    let uploaded = upload(target, object).await?;
+                    if let Some(bar) = bar {
+                        bar.inc(object.meta.size);
+                    }
+                    Ok::<_, PublishError>(uploaded)
+                }
+            })
+            .buffer_unordered(self.concurrency)
+            .try_collect()
+            .await?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        for uploaded in results {
+            match uploaded {
+                Uploaded::Written(key, size) => {
+                    report.uploaded.push(key);
+                    report.uploaded_bytes += size;
+                }
+                Uploaded::Raced(size) => {
+                    report.present += 1;
+                    report.present_bytes += size;
+                }
+            }
+        }
+        report.uploaded.sort();
+
+        report.manifest = write_manifest(&target, self.assets, &wanted, &listed).await?;
+        Ok(report)
+    }
+}
+
+/// The outcome of one upload.
+enum Uploaded {
+    Written(String, u64),
+    /// Another publisher wrote the same key (with the same size) first.
+    Raced(u64),
+}
+
+/// Uploads one object unless the key exists (checked by the store itself,
+/// atomically, where it can: `If-None-Match: *`).
+async fn upload(target: &Target, object: &Object) -> Result<Uploaded, PublishError> {
+    let path = target.path(&object.key)?;
+    let mut attributes = Attributes::new();
+    // A folder keeps no metadata (object_store refuses attributes there).
+    if !target.local {
+        attributes.insert(
+            Attribute::ContentType,
+            object.meta.content_type.clone().into(),
+        );
+        attributes.insert(
+            Attribute::CacheControl,
+            object.meta.cache_control.clone().into(),
+        );
+        if let Some(encoding) = &object.meta.content_encoding {
+            attributes.insert(Attribute::ContentEncoding, encoding.clone().into());
+        }
+    }
+    let options = PutOptions {
+        mode: PutMode::Create,
+        attributes,
+        ..PutOptions::default()
+    };
+    let payload = PutPayload::from_static(object.bytes);
+    match target.store.put_opts(&path, payload, options).await {
+        Ok(_) => Ok(Uploaded::Written(object.key.clone(), object.meta.size)),
+        Err(object_store::Error::AlreadyExists { .. }) => {
+            let meta = target.store.head(&path).await.map_err(|err| {
+                PublishError::store(&target.url, format!("cannot read `{}`", object.key), err)
+            })?;
+            if meta.size == object.meta.size {
+                Ok(Uploaded::Raced(meta.size))
+            } else {
+                Err(PublishError::new(
+                    ErrorKind::Conflict,
+                    &target.url,
+                    format!(
+                        "`{}` was written meanwhile with {} bytes; this release has {}",
+                        object.key, meta.size, object.meta.size
+                    ),
+                ))
+            }
+        }
+        Err(err) => Err(PublishError::store(
+            &target.url,
+            format!("cannot upload `{}`", object.key),
+            err,
+        )),
+    }
+}
+
+/// Writes the release manifest, last (see [`ManifestWrite`]).
+async fn write_manifest(
+    target: &Target,
+    assets: &Assets,
+    wanted: &[Object],
+    listed: &BTreeMap<String, store::Listed>,
+) -> Result<ManifestWrite, PublishError> {
+    let id = assets.release_name();
+    let key = release::manifest_key(&id);
+    let (mode, outcome) = match listed.get(&key) {
+        None => (PutMode::Create, ManifestWrite::Written),
+        Some(ours) => {
+            let newest = listed
+                .iter()
+                .filter(|(k, _)| release::release_of(k).is_some())
+                .all(|(_, other)| other.last_modified <= ours.last_modified);
+            if newest {
+                return Ok(ManifestWrite::Present);
+            }
+            (PutMode::Overwrite, ManifestWrite::Refreshed)
+        }
+    };
+    let manifest = Release {
+        version: release::VERSION,
+        release: id,
+        published_at_ms: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64),
+        url_prefix: assets.url_prefix().to_owned(),
+        objects: wanted
+            .iter()
+            .map(|o| (o.key.clone(), o.meta.clone()))
+            .collect(),
+    };
+    let mut attributes = Attributes::new();
+    if !target.local {
+        attributes.insert(
+            Attribute::ContentType,
+            "application/json; charset=utf-8".into(),
+        );
+        attributes.insert(Attribute::CacheControl, "no-cache".into());
+    }
+    let options = PutOptions {
+        mode,
+        attributes,
+        ..PutOptions::default()
+    };
+    let path = target.path(&key)?;
+    match target
+        .store
+        .put_opts(&path, manifest.to_json().into(), options)
+        .await
+    {
+        Ok(_) => Ok(outcome),
+        // Another publisher of the same release finished first.
+        Err(object_store::Error::AlreadyExists { .. }) => Ok(ManifestWrite::Present),
+        Err(err) => Err(PublishError::store(
+            &target.url,
+            format!("cannot write the release manifest `{key}`"),
+            err,
+        )),
+    }
+}
+
+/// A byte-counting progress bar, when asked for and standard error is a
+/// terminal.
+fn progress_bar(show: bool, missing: &[&Object]) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !show || missing.is_empty() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let total = missing.iter().map(|o| o.meta.size).sum();
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "publishing {bar:30} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

@@ -1,0 +1,289 @@
+//! Pruning: delete the objects that no recent release names.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, SystemTime};
+
+use asset_manifest::release::{self, Release};
+use futures_util::{StreamExt, TryStreamExt};
+use object_store::ObjectStoreExt;
+
+use super::error::{ErrorKind, PublishError};
+use super::store::{Listed, Target};
+use super::{DEFAULT_CONCURRENCY, DEFAULT_RETRIES};
+
+/// How long an unnamed object is kept unless [`Prune::grace`] says
+/// otherwise: a day.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A prune of the store `url` names; see [`prune`].
+#[must_use = "a prune does nothing until `.run().await`"]
+pub struct Prune {
+    url: String,
+    keep: usize,
+    grace: Duration,
+    delete: bool,
+    concurrency: usize,
+    retries: usize,
+    #[cfg(test)]
+    pub(super) target: Option<Target>,
+}
+
+/// One release found in the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseInfo {
+    /// Its id.
+    pub release: String,
+    /// When its manifest was last written, by the store's clock.
+    pub last_modified: SystemTime,
+    /// Whether the prune keeps it.
+    pub kept: bool,
+}
+
+/// What a prune deleted, or in a dry run would delete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PruneReport {
+    /// Every release, newest first.
+    pub releases: Vec<ReleaseInfo>,
+    /// The asset objects no kept release names, older than the grace
+    /// period: `(key, size)`, sorted by key.
+    pub objects: Vec<(String, u64)>,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// The manifests of the releases not kept, deleted after the objects.
+    pub manifests: Vec<String>,
+    /// Asset objects no kept release names, but younger than the grace
+    /// period: kept (a publish may be under way).
+    pub young: usize,
+    /// Keys under the prefix that are neither assets nor release
+    /// manifests: never touched.
+    pub foreign: Vec<String>,
+    /// Nothing was deleted: a dry run.
+    pub dry_run: bool,
+}
+
+/// A prune of the store `url` names, a dry run unless
+/// [`Prune::delete`] is set.
+///
+/// A release is kept when it is among the newest `keep` (by when its
+/// manifest was written) or was published within the grace period. An
+/// object is deleted only when it is an asset key (a hashed path, or one
+/// with a `.br`, `.gz` or `.zst` extension), no kept release names it, and
+/// it is older than the grace period; then the manifests of the releases
+/// not kept go. Nothing is deleted if any manifest cannot be read, or if
+/// there is none.
+///
+/// ```no_run
+/// # async fn cleanup() -> Result<(), asset_runtime::publish::PublishError> {
+/// use std::time::Duration;
+///
+/// let report = asset_runtime::publish::prune("s3://my-bucket/static/")
+///     .keep(3)
+///     .grace(Duration::from_secs(3600))
+///     .delete(true)
+///     .run()
+///     .await?;
+/// println!("deleted {} objects ({} bytes)", report.objects.len(), report.bytes);
+/// # Ok(())
+/// # }
+/// ```
+pub fn prune(url: impl Into<String>) -> Prune {
+    Prune {
+        url: url.into(),
+        keep: 3,
+        grace: DEFAULT_GRACE,
+        delete: false,
+        concurrency: DEFAULT_CONCURRENCY,
+        retries: DEFAULT_RETRIES,
+        #[cfg(test)]
+        target: None,
+    }
+}
+
+impl Prune {
+    /// How many of the newest releases to keep (default 3). Zero is
+    /// refused by [`Prune::run`]: the live release must stay.
+    pub fn keep(mut self, releases: usize) -> Self {
+        self.keep = releases;
+        self
+    }
+
+    /// Keep whatever is younger than this (default [`DEFAULT_GRACE`]).
+    pub fn grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+
+    /// Delete for real; otherwise only report what would go.
+    pub fn delete(mut self, delete: bool) -> Self {
+        self.delete = delete;
+        self
+    }
+
+    /// How many manifest reads run at once (at least 1).
+    pub fn concurrency(mut self, requests: usize) -> Self {
+        self.concurrency = requests.max(1);
+        self
+    }
+
+    /// How many times a failed request is retried.
+    pub fn retries(mut self, retries: usize) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    /// Runs the prune.
+    pub async fn run(self) -> Result<PruneReport, PublishError> {
+        if self.keep == 0 {
+            return Err(PublishError::new(
+                ErrorKind::Manifest,
+                &self.url,
+                "--keep must be at least 1: the live release's objects must stay",
+            ));
+        }
+        #[cfg(test)]
+        let target = match self.target {
+            Some(target) => target,
+            None => Target::open(&self.url, self.retries)?,
+        };
+        #[cfg(not(test))]
+        let target = Target::open(&self.url, self.retries)?;
+        let listed = target.list().await?;
+
+        let manifest_keys: Vec<(&String, &Listed)> = listed
+            .iter()
+            .filter(|(key, _)| release::release_of(key).is_some())
+            .collect();
+        if manifest_keys.is_empty() {
+            return Err(PublishError::new(
+                ErrorKind::Manifest,
+                &target.url,
+                format!(
+                    "no release manifests under `{}/`, so nothing is known to be in use; \
+                     nothing was deleted (publish first)",
+                    release::MANIFESTS_DIR
+                ),
+            ));
+        }
+        let mut releases: Vec<(Release, SystemTime)> = futures_util::stream::iter(manifest_keys)
+            .map(|(key, listed)| read_release(&target, key, listed.last_modified))
+            .buffer_unordered(self.concurrency)
+            .try_collect()
+            .await?;
+        // Newest first: by the store's clock, then the publisher's.
+        releases.sort_by(|(a, at), (b, bt)| {
+            (bt, b.published_at_ms, &b.release).cmp(&(at, a.published_at_ms, &a.release))
+        });
+
+        let now = SystemTime::now();
+        let young = |time: SystemTime| {
+            now.duration_since(time)
+                .map_or(true, |age| age < self.grace)
+        };
+        let mut report = PruneReport {
+            releases: Vec::new(),
+            objects: Vec::new(),
+            bytes: 0,
+            manifests: Vec::new(),
+            young: 0,
+            foreign: Vec::new(),
+            dry_run: !self.delete,
+        };
+        let mut named = BTreeSet::new();
+        for (i, (release, last_modified)) in releases.iter().enumerate() {
+            let kept = i < self.keep || young(*last_modified);
+            if kept {
+                named.extend(release.objects.keys().map(String::as_str));
+            } else {
+                report
+                    .manifests
+                    .push(release::manifest_key(&release.release));
+            }
+            report.releases.push(ReleaseInfo {
+                release: release.release.clone(),
+                last_modified: *last_modified,
+                kept,
+            });
+        }
+        for (key, object) in &listed {
+            if release::release_of(key).is_some() {
+                continue;
+            }
+            if !release::is_asset_key(key) {
+                report.foreign.push(key.clone());
+            } else if !named.contains(key.as_str()) {
+                if young(object.last_modified) {
+                    report.young += 1;
+                } else {
+                    report.objects.push((key.clone(), object.size));
+                    report.bytes += object.size;
+                }
+            }
+        }
+        report.manifests.sort();
+
+        if self.delete {
+            // Objects first: if this stops midway, the old manifests still
+            // list what is left, and the next prune finishes the job.
+            delete(&target, report.objects.iter().map(|(k, _)| k.as_str())).await?;
+            delete(&target, report.manifests.iter().map(String::as_str)).await?;
+        }
+        Ok(report)
+    }
+}
+
+/// Reads and parses one release manifest; any failure stops the prune.
+async fn read_release(
+    target: &Target,
+    key: &str,
+    last_modified: SystemTime,
+) -> Result<(Release, SystemTime), PublishError> {
+    let path = target.path(key)?;
+    let bytes = async { target.store.get(&path).await?.bytes().await }
+        .await
+        .map_err(|err| {
+            PublishError::store(
+                &target.url,
+                format!("cannot read the release manifest `{key}`; nothing was deleted"),
+                err,
+            )
+        })?;
+    let release = Release::from_json(&bytes).map_err(|err| {
+        PublishError::new(
+            ErrorKind::Manifest,
+            &target.url,
+            format!("the release manifest `{key}` is not valid ({err}); nothing was deleted"),
+        )
+    })?;
+    if release::manifest_key(&release.release) != key {
+        return Err(PublishError::new(
+            ErrorKind::Manifest,
+            &target.url,
+            format!(
+                "the release manifest `{key}` names release {}; nothing was deleted",
+                release.release
+            ),
+        ));
+    }
+    Ok((release, last_modified))
+}
+
+/// Deletes keys, in batches where the store can (S3: 1,000 a request).
+async fn delete<'a>(
+    target: &Target,
+    keys: impl Iterator<Item = &'a str>,
+) -> Result<(), PublishError> {
+    let paths = keys
+        .map(|key| target.path(key))
+        .collect::<Result<Vec<_>, _>>()?;
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let stream = futures_util::stream::iter(paths.into_iter().map(Ok)).boxed();
+    target
+        .store
+        .delete_stream(stream)
+        .try_collect::<Vec<_>>()
+        .await
+        .map_err(|err| PublishError::store(&target.url, "cannot delete", err))?;
+    Ok(())
+}

@@ -1,0 +1,417 @@
+//! Publish and prune against object_store's in-memory store and a local
+//! folder. `tests/tests/publish.rs` runs the same commands against a real
+//! S3 server.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use asset_manifest::{Fingerprint, naming, release};
+use object_store::memory::InMemory;
+use object_store::path::Path;
+use object_store::{Attribute, ObjectStoreExt, PutPayload};
+
+use super::store::Target;
+use super::*;
+use crate::{Asset, Encoding, Variant};
+
+/// A table of `(logical path, contents)`, each with a fake `br` sibling
+/// (its bytes prefixed with `br:`), as `include_assets!` would define it.
+fn table(files: &[(&str, &str)]) -> &'static Assets {
+    let mut list: Vec<&'static Asset> = files
+        .iter()
+        .map(|(logical, contents)| {
+            let bytes: &'static [u8] = contents.as_bytes().to_vec().leak();
+            let br: &'static [u8] = format!("br:{contents}").into_bytes().leak();
+            let print = Fingerprint::of(bytes);
+            let hashed: &'static str = naming::hashed_path(logical, print.name_hash()).leak();
+            let variants: &'static [Variant] = vec![
+                Variant::__new(Encoding::Identity, "\"i\"", bytes, "0"),
+                Variant::__new(Encoding::Brotli, "\"i-br\"", br, "0"),
+            ]
+            .leak();
+            &*Box::leak(Box::new(Asset::__new(
+                logical.to_string().leak(),
+                hashed,
+                format!("/static/{hashed}").leak(),
+                format!("/static/{logical}").leak(),
+                "text/css; charset=utf-8",
+                "sha384-x",
+                variants,
+            )))
+        })
+        .collect();
+    list.sort_by_key(|a| a.logical_path());
+    let map = Box::leak(Box::new(phf::Map {
+        key: 0,
+        disps: &[],
+        entries: &[],
+    }));
+    Box::leak(Box::new(Assets::__new(map, list.leak(), "/static/")))
+}
+
+/// The asset at `logical` (the test tables have no lookup map).
+fn find(assets: &Assets, logical: &str) -> &'static Asset {
+    assets
+        .iter()
+        .find(|a| a.logical_path() == logical)
+        .unwrap_or_else(|| panic!("no {logical}"))
+}
+
+fn bucket(store: &Arc<InMemory>) -> Target {
+    Target::with_store(store.clone(), "static", false)
+}
+
+async fn publish(assets: &Assets, store: &Arc<InMemory>) -> PublishReport {
+    assets
+        .publish("memory://")
+        .progress(false)
+        .via_target(bucket(store))
+        .run()
+        .await
+        .unwrap()
+}
+
+async fn prune(store: &Arc<InMemory>, keep: usize, delete: bool) -> PruneReport {
+    let mut prune = super::prune("memory://")
+        .keep(keep)
+        .grace(Duration::ZERO)
+        .delete(delete);
+    prune.target = Some(bucket(store));
+    prune.run().await.unwrap()
+}
+
+async fn keys(store: &Arc<InMemory>) -> Vec<String> {
+    let mut keys: Vec<String> = bucket(store).list().await.unwrap().into_keys().collect();
+    keys.sort();
+    keys
+}
+
+#[tokio::test]
+async fn a_publish_uploads_each_hashed_object_once_with_its_metadata_then_the_manifest() {
+    let assets = table(&[("css/app.css", "a{}"), ("js/app.js", "x()")]);
+    let store = Arc::new(InMemory::new());
+    let first = publish(assets, &store).await;
+    let css = find(assets, "css/app.css").hashed_path();
+    let js = find(assets, "js/app.js").hashed_path();
+    assert_eq!(first.uploaded, vec![css.to_owned(), js.to_owned()]);
+    assert_eq!(first.uploaded_bytes, 6);
+    assert_eq!(first.manifest, ManifestWrite::Written);
+    let manifest_key = release::manifest_key(&assets.release_name());
+    assert_eq!(keys(&store).await, vec![css, js, &manifest_key]);
+
+    let got = store
+        .get(&Path::parse(format!("static/{css}")).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        got.attributes
+            .get(&Attribute::ContentType)
+            .unwrap()
+            .as_ref(),
+        "text/css; charset=utf-8"
+    );
+    assert_eq!(
+        got.attributes
+            .get(&Attribute::CacheControl)
+            .unwrap()
+            .as_ref(),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(got.attributes.get(&Attribute::ContentEncoding).is_none());
+    assert_eq!(got.bytes().await.unwrap().as_ref(), b"a{}");
+
+    let manifest = store
+        .get(&Path::parse(format!("static/{manifest_key}")).unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let manifest = release::Release::from_json(&manifest).unwrap();
+    assert_eq!(manifest.release, assets.release_name());
+    assert_eq!(
+        manifest.objects.keys().collect::<Vec<_>>(),
+        vec![css, js],
+        "the manifest names every key of the release"
+    );
+
+    let second = publish(assets, &store).await;
+    assert!(second.uploaded.is_empty(), "{second:?}");
+    assert_eq!((second.present, second.present_bytes), (2, 6));
+    assert_eq!(second.manifest, ManifestWrite::Present);
+}
+
+#[tokio::test]
+async fn precompressed_siblings_carry_their_content_encoding() {
+    let assets = table(&[("css/app.css", "a{}")]);
+    let store = Arc::new(InMemory::new());
+    let report = assets
+        .publish("memory://")
+        .precompressed(true)
+        .progress(false)
+        .via_target(bucket(&store))
+        .run()
+        .await
+        .unwrap();
+    let css = find(assets, "css/app.css").hashed_path();
+    assert_eq!(report.uploaded, vec![css.to_owned(), format!("{css}.br")]);
+    let got = store
+        .get(&Path::parse(format!("static/{css}.br")).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        got.attributes
+            .get(&Attribute::ContentEncoding)
+            .unwrap()
+            .as_ref(),
+        "br"
+    );
+    assert_eq!(
+        got.attributes
+            .get(&Attribute::ContentType)
+            .unwrap()
+            .as_ref(),
+        "text/css; charset=utf-8"
+    );
+}
+
+#[tokio::test]
+async fn other_bytes_under_a_hashed_key_are_an_error_and_nothing_is_uploaded() {
+    let assets = table(&[("css/app.css", "a{}"), ("js/app.js", "x()")]);
+    let store = Arc::new(InMemory::new());
+    let css = find(assets, "css/app.css").hashed_path();
+    store
+        .put(
+            &Path::parse(format!("static/{css}")).unwrap(),
+            PutPayload::from_static(b"something else"),
+        )
+        .await
+        .unwrap();
+    let err = assets
+        .publish("memory://")
+        .progress(false)
+        .via_target(bucket(&store))
+        .run()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    let message = err.to_string();
+    assert!(
+        message.contains(css) && message.contains("14 bytes") && message.contains("3 in this"),
+        "{message}"
+    );
+    assert_eq!(keys(&store).await, vec![css], "nothing else was written");
+}
+
+#[tokio::test]
+async fn a_rerun_after_an_interruption_uploads_only_what_is_missing() {
+    let assets = table(&[("a.css", "1"), ("b.css", "2"), ("c.css", "3")]);
+    let store = Arc::new(InMemory::new());
+    publish(assets, &store).await;
+    // What a publish stopped midway leaves: some objects, no manifest.
+    let b = find(assets, "b.css").hashed_path();
+    let manifest = release::manifest_key(&assets.release_name());
+    for key in [b, manifest.as_str()] {
+        store
+            .delete(&Path::parse(format!("static/{key}")).unwrap())
+            .await
+            .unwrap();
+    }
+    let rerun = publish(assets, &store).await;
+    assert_eq!(rerun.uploaded, vec![b.to_owned()]);
+    assert_eq!(rerun.present, 2);
+    assert_eq!(rerun.manifest, ManifestWrite::Written);
+}
+
+#[tokio::test]
+async fn prune_keeps_the_newest_releases_and_removes_what_only_older_ones_named() {
+    let store = Arc::new(InMemory::new());
+    let r1 = table(&[("app.css", "v1"), ("logo.svg", "<svg/>"), ("old.js", "1")]);
+    let r2 = table(&[("app.css", "v2"), ("logo.svg", "<svg/>")]);
+    let r3 = table(&[("app.css", "v3"), ("logo.svg", "<svg/>")]);
+    for release in [r1, r2, r3] {
+        publish(release, &store).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Not ours: never touched.
+    store
+        .put(&Path::parse("static/robots.txt").unwrap(), "x".into())
+        .await
+        .unwrap();
+    let before = keys(&store).await;
+
+    let dry = prune(&store, 2, false).await;
+    let only_r1 = vec![
+        (find(r1, "app.css").hashed_path().to_owned(), 2),
+        (find(r1, "old.js").hashed_path().to_owned(), 1),
+    ];
+    assert_eq!(dry.objects, only_r1);
+    assert_eq!(
+        dry.manifests,
+        vec![release::manifest_key(&r1.release_name())]
+    );
+    assert_eq!(dry.foreign, vec!["robots.txt".to_owned()]);
+    assert!(dry.dry_run);
+    assert_eq!(
+        dry.releases
+            .iter()
+            .map(|r| (r.release.clone(), r.kept))
+            .collect::<Vec<_>>(),
+        vec![
+            (r3.release_name(), true),
+            (r2.release_name(), true),
+            (r1.release_name(), false)
+        ]
+    );
+    assert_eq!(keys(&store).await, before, "a dry run deletes nothing");
+
+    let done = prune(&store, 2, true).await;
+    assert_eq!(done.objects, only_r1);
+    let mut expected: Vec<String> = before
+        .into_iter()
+        .filter(|k| {
+            !only_r1.iter().any(|(o, _)| o == k) && *k != release::manifest_key(&r1.release_name())
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(keys(&store).await, expected);
+    // Every object a kept release names is still there.
+    for kept in [r2, r3] {
+        for asset in kept {
+            assert!(expected.contains(&asset.hashed_path().to_owned()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_release_published_again_counts_as_the_newest() {
+    let store = Arc::new(InMemory::new());
+    let r1 = table(&[("app.css", "v1")]);
+    let r2 = table(&[("app.css", "v2")]);
+    publish(r1, &store).await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    publish(r2, &store).await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    // Rolled back to r1.
+    let rollback = publish(r1, &store).await;
+    assert!(rollback.uploaded.is_empty());
+    assert_eq!(rollback.manifest, ManifestWrite::Refreshed);
+    let report = prune(&store, 1, true).await;
+    assert_eq!(
+        report.objects,
+        vec![(find(r2, "app.css").hashed_path().to_owned(), 2)]
+    );
+    assert!(
+        keys(&store)
+            .await
+            .contains(&find(r1, "app.css").hashed_path().to_owned())
+    );
+}
+
+#[tokio::test]
+async fn prune_deletes_nothing_without_readable_manifests() {
+    let store = Arc::new(InMemory::new());
+    let r1 = table(&[("app.css", "v1")]);
+    let target = || bucket(&store);
+    let run = |keep| {
+        let mut p = super::prune("memory://")
+            .keep(keep)
+            .grace(Duration::ZERO)
+            .delete(true);
+        p.target = Some(target());
+        p.run()
+    };
+    // An object but no manifest.
+    store
+        .put(
+            &Path::parse(format!("static/{}", find(r1, "app.css").hashed_path())).unwrap(),
+            "v1".into(),
+        )
+        .await
+        .unwrap();
+    let err = run(1).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Manifest);
+    assert!(err.to_string().contains("no release manifests"), "{err}");
+
+    publish(r1, &store).await;
+    let broken = release::manifest_key(&"f".repeat(32));
+    store
+        .put(
+            &Path::parse(format!("static/{broken}")).unwrap(),
+            "{not json".into(),
+        )
+        .await
+        .unwrap();
+    let before = keys(&store).await;
+    let err = run(1).await.unwrap_err();
+    assert!(
+        err.to_string().contains(&broken) && err.to_string().contains("nothing was deleted"),
+        "{err}"
+    );
+    let err = run(0).await.unwrap_err();
+    assert!(err.to_string().contains("at least 1"), "{err}");
+    assert_eq!(keys(&store).await, before);
+}
+
+#[tokio::test]
+async fn unnamed_objects_younger_than_the_grace_period_stay() {
+    let store = Arc::new(InMemory::new());
+    let r1 = table(&[("app.css", "v1")]);
+    let r2 = table(&[("app.css", "v2")]);
+    publish(r1, &store).await;
+    publish(r2, &store).await;
+    let mut prune = super::prune("memory://").keep(1).delete(true);
+    prune.target = Some(bucket(&store));
+    let report = prune.run().await.unwrap();
+    // r1 was published within the grace period: kept whole.
+    assert!(report.releases.iter().all(|r| r.kept));
+    assert!(report.objects.is_empty() && report.manifests.is_empty());
+    assert_eq!(report.young, 0);
+}
+
+#[tokio::test]
+async fn a_local_folder_gets_the_same_keys_and_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let assets = table(&[("img/my logo~1%.svg", "<svg/>"), ("app.css", "a{}")]);
+    let url = dir.path().join("static");
+    let url = url.to_str().unwrap();
+    let first = assets
+        .publish(url)
+        .progress(false)
+        .precompressed(true)
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(first.uploaded.len(), 4);
+    for asset in assets {
+        let path = dir.path().join("static").join(asset.hashed_path());
+        assert_eq!(std::fs::read(&path).unwrap(), asset.bytes(), "{path:?}");
+        let br = std::fs::read(format!("{}.br", path.display())).unwrap();
+        assert_eq!(br, asset.variant(Encoding::Brotli).unwrap().bytes());
+    }
+    assert!(
+        dir.path()
+            .join("static")
+            .join(release::manifest_key(&assets.release_name()))
+            .is_file()
+    );
+    let second = assets
+        .publish(format!("file://{url}"))
+        .progress(false)
+        .precompressed(true)
+        .run()
+        .await
+        .unwrap();
+    assert!(second.uploaded.is_empty(), "{second:?}");
+    assert_eq!(second.manifest, ManifestWrite::Present);
+}
+
+#[tokio::test]
+async fn urls_of_no_known_store_are_refused() {
+    let assets = table(&[("app.css", "a{}")]);
+    for url in ["ftp://host/x", "http://[::1"] {
+        let err = assets.publish(url).progress(false).run().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Url, "{url}: {err}");
+        assert!(err.to_string().starts_with(url), "{err}");
+    }
+}
