@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need beyond Rust: Debian's Chromium
-# (browser test) and nginx (caching-proxy test), and the browser driver's npm
-# packages. Safe to run again: it installs only what is missing.
+# (browser test) and nginx (caching-proxy test), the browser driver's npm
+# packages, and moto from PyPI (an S3 API server, for the publish tests).
+# Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +18,8 @@ fi
 
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
     npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+fi
+
+if ! python3 -c "import moto.server, boto3, flask" >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check "moto[server]==5.2.1"
 fi

@@ -206,6 +206,12 @@ impl Running {
         Running::start_at(binary, "127.0.0.1:0")
     }
 
+    /// Starts the binary on a free loopback port with these environment
+    /// variables set.
+    pub fn start_with_env(binary: &Path, vars: &[(&str, &str)]) -> Running {
+        Running::spawn(binary, "127.0.0.1:0", vars)
+    }
+
     /// Starts the binary on `addr`, where another server just stopped:
     /// waits (at most 5 s) for the address to be free first.
     pub fn start_when_free(binary: &Path, addr: &str) -> Running {
@@ -221,8 +227,13 @@ impl Running {
     /// Starts the binary listening on `addr` (its `ADDR`), and waits (at
     /// most 30 s) for the first line it prints, which names its URL.
     pub fn start_at(binary: &Path, addr: &str) -> Running {
+        Running::spawn(binary, addr, &[])
+    }
+
+    fn spawn(binary: &Path, addr: &str, vars: &[(&str, &str)]) -> Running {
         let mut child = Command::new(binary)
             .env("ADDR", addr)
+            .envs(vars.iter().copied())
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));

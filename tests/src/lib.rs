@@ -1,6 +1,6 @@
 //! Shared helpers for the end-to-end tests: the embedded test assets, a
-//! real axum server on loopback, decoders, and fixture crates built through
-//! cargo.
+//! real axum server on loopback, decoders, fixture crates built through
+//! cargo, and a real S3 API (moto) on loopback.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 pub mod fixture;
 pub mod lint;
 pub mod pages;
+pub mod s3;
 pub mod servers;
 
 asset_runtime::include_assets!(pub static ASSETS);

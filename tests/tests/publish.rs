@@ -1,0 +1,425 @@
+//! Publishing to object storage, as a deploy runs it: three releases of
+//! the demo (each a changed stylesheet or script), `publish-assets` and
+//! `prune-assets` run as commands of each release's binary, against a real
+//! S3 API (moto, started here on loopback) and against a local folder.
+//!
+//! Needs moto: `bash tests/setup.sh`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use asset_manifest::release::{self, Release};
+use asset_tests::client;
+use asset_tests::fixture::{Fixture, Running, workspace};
+use asset_tests::s3::{S3Server, SlowProxy};
+
+/// Builds three releases of the demo; their binaries, oldest first.
+fn releases() -> Vec<PathBuf> {
+    let fixture = Fixture::demo("publish-releases");
+    let mut binaries = Vec::new();
+    for release in 1..=3 {
+        match release {
+            2 => fixture.replace(
+                "static/css/app.css",
+                "--accent: #2f6fed;",
+                "--accent: #c2185b;",
+            ),
+            3 => fixture.replace("static/js/app.js", "document", "/* release 3 */ document"),
+            _ => {}
+        }
+        let built = fixture.build_ok();
+        let copy = fixture.path(&format!("release-{release}"));
+        std::fs::copy(&built, &copy).unwrap();
+        binaries.push(copy);
+    }
+    binaries
+}
+
+/// What `export-assets` writes for a release: key -> bytes.
+fn exported(binary: &Path, dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let _ = std::fs::remove_dir_all(dir);
+    let out = std::process::Command::new(binary)
+        .arg("export-assets")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let mut files = BTreeMap::new();
+    for entry in walk(dir) {
+        let key = entry
+            .strip_prefix(dir)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        if key != "manifest.json" {
+            files.insert(key, std::fs::read(&entry).unwrap());
+        }
+    }
+    files
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Runs a deploy command to completion; its stdout.
+fn run_ok(mut command: std::process::Command) -> String {
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The number in "uploaded N objects".
+fn uploaded(stdout: &str) -> usize {
+    let rest = stdout
+        .split("uploaded ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{stdout}"));
+    rest.split(' ').next().unwrap().parse().unwrap()
+}
+
+/// Every URL under `prefix` in a page.
+fn urls_under(page: &str, prefix: &str) -> BTreeSet<String> {
+    page.match_indices(prefix)
+        .map(|(i, _)| {
+            let rest = &page[i..];
+            let end = rest.find(['"', '<', ' ', '\'']).unwrap_or(rest.len());
+            rest[..end].to_owned()
+        })
+        .collect()
+}
+
+/// The release manifests in a listing.
+fn manifests(keys: impl IntoIterator<Item = String>) -> Vec<String> {
+    keys.into_iter()
+        .filter(|k| release::release_of(k).is_some())
+        .collect()
+}
+
+/// Fetches every URL, asserting 200 and the bytes the release serves.
+async fn all_load(urls: &BTreeSet<String>, truth: &BTreeMap<String, Vec<u8>>, base: &str) {
+    let client = client();
+    for url in urls {
+        let response = client.get(url).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{url}");
+        let key = url.strip_prefix(base).unwrap();
+        let key = percent_decode(key);
+        let body = response.bytes().await.unwrap();
+        assert_eq!(body.as_ref(), truth[&key].as_slice(), "{url}");
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_releases_through_a_real_s3_api_and_a_local_folder() {
+    let binaries = releases();
+    let work = workspace().join("target/publish-test");
+    let truth: Vec<BTreeMap<String, Vec<u8>>> = binaries
+        .iter()
+        .enumerate()
+        .map(|(i, b)| exported(b, &work.join(format!("export-{i}"))))
+        .collect();
+    assert_ne!(
+        truth[0].keys().collect::<Vec<_>>(),
+        truth[1].keys().collect::<Vec<_>>()
+    );
+
+    s3(&binaries, &truth).await;
+    folder(&binaries, &truth, &work.join("folder"));
+}
+
+async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
+    let s3 = S3Server::start(false);
+    let url = s3.url("static/");
+    let total = truth[0].len();
+
+    // Release 1, stopped midway: one upload at a time through a proxy
+    // that slows every request, killed after its third PUT.
+    let slow = SlowProxy::start(&s3.endpoint, Duration::from_millis(150));
+    let mut publish = s3.command(
+        &binaries[0],
+        &[
+            "publish-assets",
+            &url,
+            "--precompressed",
+            "--concurrency",
+            "1",
+        ],
+    );
+    publish.env("AWS_ENDPOINT_URL", &slow.endpoint);
+    let mut child = publish.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while slow
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with("PUT "))
+        .count()
+        < 3
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no uploads: {:?}",
+            slow.requests()
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the publish ended early"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = s3.objects("static").await;
+    assert!(
+        !partial.is_empty() && partial.len() < total,
+        "{} of {total} objects after the kill",
+        partial.len()
+    );
+    assert!(
+        manifests(partial.keys().cloned()).is_empty(),
+        "no manifest before every object is there: {partial:?}"
+    );
+
+    // The rerun uploads the rest, nothing twice, and the manifest last.
+    let recorder = SlowProxy::start(&s3.endpoint, Duration::ZERO);
+    let mut rerun = s3.command(&binaries[0], &["publish-assets", &url, "--precompressed"]);
+    rerun.env("AWS_ENDPOINT_URL", &recorder.endpoint);
+    let stdout = run_ok(rerun);
+    assert_eq!(uploaded(&stdout), total - partial.len(), "{stdout}");
+    let puts: Vec<String> = recorder
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with("PUT "))
+        .collect();
+    assert_eq!(puts.len(), total - partial.len() + 1, "{puts:#?}");
+    for key in partial.keys() {
+        assert!(
+            !puts.iter().any(|p| p.contains(&format!("/static/{key} "))),
+            "{key} was uploaded twice"
+        );
+    }
+    assert!(
+        puts.last().unwrap().contains("/static/manifests/"),
+        "the manifest is written last: {puts:#?}"
+    );
+
+    // Every object, with its metadata, as the app itself would serve it.
+    let objects = s3.objects("static").await;
+    let manifest_keys = manifests(objects.keys().cloned());
+    assert_eq!(manifest_keys.len(), 1);
+    let release_1 = read_release(&s3, &manifest_keys[0]).await;
+    assert_eq!(
+        release_1.objects.keys().collect::<BTreeSet<_>>(),
+        truth[0].keys().collect::<BTreeSet<_>>(),
+        "the manifest names every object of the release"
+    );
+    let http = client();
+    for (key, bytes) in &truth[0] {
+        let meta = &release_1.objects[key];
+        let response = http
+            .get(s3.public_url(&format!("static/{key}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{key}");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(
+            header("content-type").as_deref(),
+            Some(meta.content_type.as_str()),
+            "{key}"
+        );
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable"),
+            "{key}"
+        );
+        assert_eq!(header("content-encoding"), meta.content_encoding, "{key}");
+        assert_eq!(
+            response.bytes().await.unwrap().as_ref(),
+            bytes.as_slice(),
+            "{key}"
+        );
+    }
+
+    // A second publish uploads nothing.
+    let recorder = SlowProxy::start(&s3.endpoint, Duration::ZERO);
+    let mut again = s3.command(&binaries[0], &["publish-assets", &url, "--precompressed"]);
+    again.env("AWS_ENDPOINT_URL", &recorder.endpoint);
+    let stdout = run_ok(again);
+    assert_eq!(uploaded(&stdout), 0, "{stdout}");
+    assert!(
+        !recorder.requests().iter().any(|r| r.starts_with("PUT ")),
+        "{:?}",
+        recorder.requests()
+    );
+
+    // Release 1's page, served with the bucket as its asset origin.
+    let base = s3.public_url("static/");
+    let page_urls = |binary: &Path| {
+        let binary = binary.to_owned();
+        let base = base.clone();
+        async move {
+            let server = Running::start_with_env(&binary, &[("ASSET_URL_PREFIX", &base)]);
+            let page = client()
+                .get(format!("{}/", server.base))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let urls = urls_under(&page, &base);
+            assert!(urls.len() >= 5, "{urls:?}\n{page}");
+            urls
+        }
+    };
+    let page_1 = page_urls(&binaries[0]).await;
+    all_load(&page_1, &truth[0], &base).await;
+
+    // Release 2 published: release 1's open pages still load everything.
+    run_ok(s3.command(&binaries[1], &["publish-assets", &url, "--precompressed"]));
+    all_load(&page_1, &truth[0], &base).await;
+    let page_2 = page_urls(&binaries[1]).await;
+    all_load(&page_2, &truth[1], &base).await;
+
+    // Release 3; prune keeping 2: a dry run changes nothing, then exactly
+    // the objects only release 1 used go, with its manifest.
+    run_ok(s3.command(&binaries[2], &["publish-assets", &url, "--precompressed"]));
+    let before = s3.objects("static").await;
+    let dry = run_ok(s3.command(
+        &binaries[2],
+        &["prune-assets", &url, "--keep", "2", "--grace", "0"],
+    ));
+    assert!(dry.contains("would delete"), "{dry}");
+    assert_eq!(
+        s3.objects("static").await.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    let done = run_ok(s3.command(
+        &binaries[2],
+        &[
+            "prune-assets",
+            &url,
+            "--keep",
+            "2",
+            "--grace",
+            "0",
+            "--delete",
+        ],
+    ));
+    let after = s3.objects("static").await;
+    let gone: BTreeSet<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+    let only_release_1: BTreeSet<&String> = truth[0]
+        .keys()
+        .filter(|k| !truth[1].contains_key(*k) && !truth[2].contains_key(*k))
+        .chain(manifest_keys.iter())
+        .collect();
+    assert!(only_release_1.len() >= 3, "{only_release_1:?}");
+    assert_eq!(gone, only_release_1, "{done}");
+    // Release 2's pages still load everything.
+    all_load(&page_2, &truth[1], &base).await;
+}
+
+async fn read_release(s3: &S3Server, key: &str) -> Release {
+    use object_store::ObjectStoreExt;
+    let path = object_store::path::Path::from(format!("static/{key}"));
+    let bytes = s3.store().get(&path).await.unwrap().bytes().await.unwrap();
+    Release::from_json(&bytes).unwrap()
+}
+
+fn folder(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>], dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    let url = dir.to_str().unwrap();
+    let publish = |i: usize| {
+        let mut command = std::process::Command::new(&binaries[i]);
+        command.args(["publish-assets", url, "--precompressed"]);
+        run_ok(command)
+    };
+    let files = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
+        walk(dir)
+            .into_iter()
+            .map(|p| {
+                let key = p.strip_prefix(dir).unwrap().to_str().unwrap().to_owned();
+                (key, std::fs::read(&p).unwrap())
+            })
+            .collect()
+    };
+
+    let stdout = publish(0);
+    assert_eq!(uploaded(&stdout), truth[0].len(), "{stdout}");
+    let written = files(dir);
+    let manifest_keys = manifests(written.keys().cloned());
+    assert_eq!(manifest_keys.len(), 1, "{:?}", written.keys());
+    for (key, bytes) in &truth[0] {
+        assert_eq!(written.get(key), Some(bytes), "{key}");
+    }
+
+    // What a publish stopped midway leaves: some objects, no manifest.
+    let removed: Vec<&String> = truth[0].keys().take(2).collect();
+    for key in &removed {
+        std::fs::remove_file(dir.join(key)).unwrap();
+    }
+    std::fs::remove_file(dir.join(&manifest_keys[0])).unwrap();
+    let stdout = publish(0);
+    assert_eq!(uploaded(&stdout), 2, "{stdout}");
+    assert!(stdout.contains("written"), "{stdout}");
+    assert_eq!(uploaded(&publish(0)), 0);
+
+    publish(1);
+    publish(2);
+    let before = files(dir);
+    let mut prune = std::process::Command::new(&binaries[2]);
+    prune.args([
+        "prune-assets",
+        url,
+        "--keep",
+        "2",
+        "--grace",
+        "0",
+        "--delete",
+    ]);
+    let done = run_ok(prune);
+    let after = files(dir);
+    let gone: BTreeSet<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+    let only_release_1: BTreeSet<&String> = truth[0]
+        .keys()
+        .filter(|k| !truth[1].contains_key(*k) && !truth[2].contains_key(*k))
+        .chain(manifest_keys.iter())
+        .collect();
+    assert_eq!(gone, only_release_1, "{done}");
+    for (key, bytes) in truth[1].iter().chain(&truth[2]) {
+        assert_eq!(after.get(key), Some(bytes), "{key}");
+    }
+}
