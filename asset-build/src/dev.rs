@@ -56,6 +56,7 @@ pub fn build(
         code_path,
         manifest_path,
         cache_hits: 0,
+        shared_cache_hits: 0,
         compressions: 0,
         watched: found.watched(),
         warnings,

@@ -123,6 +123,7 @@ mod parallel;
 mod pipeline;
 mod precompress;
 mod rewrite;
+mod shared_cache;
 mod stages;
 mod store;
 mod templates;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use asset_manifest::layout::OUTPUT_DIR;
 
+use crate::shared_cache::SharedCache;
 use crate::store::BlobStore;
 use crate::{Error, dev, discover, emit, glob, rewrite, stages, templates};
 
@@ -20,6 +21,7 @@ pub struct Pipeline {
     include_hidden: bool,
     manifest_dir: Option<PathBuf>,
     out_dir: Option<PathBuf>,
+    shared_cache: Option<Option<PathBuf>>,
     keep_names: Vec<String>,
     allow_missing: Vec<String>,
     rewrite_js_imports: bool,
@@ -43,6 +45,9 @@ pub struct Report {
     /// How many compressed variants came from the cache instead of being
     /// compressed again.
     pub cache_hits: usize,
+    /// Of [`Report::cache_hits`], how many came from the cache shared
+    /// across profiles (see [`Pipeline::shared_cache`]).
+    pub shared_cache_hits: usize,
     /// How many compressions ran.
     pub compressions: usize,
     /// Every folder and file the crate must be rebuilt for.
@@ -84,6 +89,7 @@ impl Pipeline {
             include_hidden: false,
             manifest_dir: None,
             out_dir: None,
+            shared_cache: None,
             keep_names: vec![DEFAULT_KEEP_NAMES.to_owned()],
             allow_missing: Vec::new(),
             rewrite_js_imports: false,
@@ -134,6 +140,29 @@ impl Pipeline {
     /// `CARGO_MANIFEST_DIR`.
     pub fn manifest_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.manifest_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Where compressions are cached for every profile and crate: by
+    /// default `asset-build-cache` in cargo's target directory, or the
+    /// folder the environment variable `ASSET_BUILD_CACHE` names (`off`:
+    /// none), bounded by `ASSET_BUILD_CACHE_SIZE_MB` (default 2048,
+    /// least recently used entries go first). This call uses `dir`
+    /// instead, without a bound. Each entry's
+    /// checksum is verified when read; a damaged one is compressed again.
+    ///
+    /// With it, the first `cargo build --release` after `cargo build` (or
+    /// `cargo test`, or a second crate with the same assets) compresses
+    /// nothing again; a CI job can keep the folder between runs.
+    pub fn shared_cache(mut self, dir: impl AsRef<Path>) -> Self {
+        self.shared_cache = Some(Some(dir.as_ref().to_path_buf()));
+        self
+    }
+
+    /// No cache shared across profiles: compressions are cached in
+    /// `OUT_DIR` only (see [`Pipeline::shared_cache`]).
+    pub fn no_shared_cache(mut self) -> Self {
+        self.shared_cache = Some(None);
         self
     }
 
@@ -306,7 +335,12 @@ impl Pipeline {
             report.watched.extend(template_files);
             return Ok(report);
         }
-        let store = BlobStore::open(&output)?;
+        let shared = match self.shared_cache {
+            Some(Some(dir)) => Some(SharedCache::new(dir, u64::MAX)),
+            Some(None) => None,
+            None => SharedCache::locate(&out_dir),
+        };
+        let store = BlobStore::open(&output, shared)?;
         let built = stages::run(&found, &store, &settings)?;
         let (code_path, manifest_path) = emit::emit(&built, &store, &output, &prefix)?;
 
@@ -333,6 +367,7 @@ impl Pipeline {
             code_path,
             manifest_path,
             cache_hits: built.cache_hits,
+            shared_cache_hits: built.shared_hits,
             compressions: built.compressions,
             watched: found.watched().into_iter().chain(template_files).collect(),
             warnings: built.warnings,

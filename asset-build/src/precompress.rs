@@ -25,6 +25,8 @@ pub struct Precompressed {
     /// Every blob the results use (kept variants and skip markers).
     pub blobs: BTreeSet<String>,
     pub cache_hits: usize,
+    /// Of the cache hits, those from the shared cache.
+    pub shared_hits: usize,
     pub compressions: usize,
 }
 
@@ -50,6 +52,7 @@ pub fn precompress(store: &BlobStore, contents: &BTreeSet<String>) -> Result<Pre
     for ((sha, codec), result) in jobs.into_iter().zip(results) {
         if result.cached {
             out.cache_hits += 1;
+            out.shared_hits += usize::from(result.shared);
         } else {
             out.compressions += 1;
         }
@@ -65,12 +68,17 @@ pub fn precompress(store: &BlobStore, contents: &BTreeSet<String>) -> Result<Pre
             );
         }
     }
+    if let Some(shared) = store.shared() {
+        shared.trim();
+    }
     Ok(out)
 }
 
 /// One content in one codec: from the store, or compressed and stored.
 struct CacheResult {
     cached: bool,
+    /// Found in the shared cache.
+    shared: bool,
     /// The blob: the compressed bytes, or the skip marker.
     file: String,
     /// The compressed size, when worth keeping.
@@ -83,6 +91,7 @@ fn compress_cached(store: &BlobStore, sha: &str, codec: Codec) -> Result<CacheRe
     if let Some(size) = store.size(&name) {
         return Ok(CacheResult {
             cached: true,
+            shared: false,
             file: name,
             kept_size: Some(size),
         });
@@ -90,9 +99,31 @@ fn compress_cached(store: &BlobStore, sha: &str, codec: Codec) -> Result<CacheRe
     if store.path(&skip).is_file() {
         return Ok(CacheResult {
             cached: true,
+            shared: false,
             file: skip,
             kept_size: None,
         });
+    }
+    // Another profile or crate of this target directory compressed it.
+    if let Some(shared) = store.shared() {
+        if let Some(compressed) = shared.get(&name) {
+            store.put(&name, &compressed)?;
+            return Ok(CacheResult {
+                cached: true,
+                shared: true,
+                file: name,
+                kept_size: Some(compressed.len() as u64),
+            });
+        }
+        if shared.get(&skip).is_some() {
+            store.put(&skip, b"")?;
+            return Ok(CacheResult {
+                cached: true,
+                shared: true,
+                file: skip,
+                kept_size: None,
+            });
+        }
     }
     let identity = store.read(sha)?;
     // A large input that a fast sample shows to be incompressible is not
@@ -104,15 +135,23 @@ fn compress_cached(store: &BlobStore, sha: &str, codec: Codec) -> Result<CacheRe
     };
     if compress::worth_keeping(identity.len(), compressed.len()) {
         store.put(&name, &compressed)?;
+        if let Some(shared) = store.shared() {
+            shared.put(&name, &compressed);
+        }
         Ok(CacheResult {
             cached: false,
+            shared: false,
             file: name,
             kept_size: Some(compressed.len() as u64),
         })
     } else {
         store.put(&skip, b"")?;
+        if let Some(shared) = store.shared() {
+            shared.put(&skip, b"");
+        }
         Ok(CacheResult {
             cached: false,
+            shared: false,
             file: skip,
             kept_size: None,
         })

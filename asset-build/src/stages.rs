@@ -62,6 +62,7 @@ pub struct Built {
     /// Every blob file name in use (identity, compressed and markers).
     pub blobs: BTreeSet<String>,
     pub cache_hits: usize,
+    pub shared_hits: usize,
     pub compressions: usize,
     /// Missing references allowed by a pattern, one line each.
     pub warnings: Vec<String>,
@@ -147,6 +148,7 @@ pub fn run(found: &Found, store: &BlobStore, settings: &Settings) -> Result<Buil
         assets,
         blobs,
         cache_hits: compressed.cache_hits,
+        shared_hits: compressed.shared_hits,
         compressions: compressed.compressions,
         warnings: named.warnings,
     })

@@ -15,22 +15,30 @@ use std::path::{Path, PathBuf};
 use asset_manifest::layout::BLOB_DIR;
 
 use crate::Error;
+use crate::shared_cache::SharedCache;
 
 /// The blob folder of one output directory.
 #[derive(Debug)]
 pub struct BlobStore {
     dir: PathBuf,
+    shared: Option<SharedCache>,
 }
 
 impl BlobStore {
-    /// Opens (creates) the blob folder under `output`.
-    pub fn open(output: &Path) -> Result<BlobStore, Error> {
+    /// Opens (creates) the blob folder under `output`; compressions are
+    /// also looked up in and written to `shared`.
+    pub fn open(output: &Path, shared: Option<SharedCache>) -> Result<BlobStore, Error> {
         let dir = output.join(BLOB_DIR);
         fs::create_dir_all(&dir).map_err(|source| Error::Write {
             path: dir.clone(),
             source,
         })?;
-        Ok(BlobStore { dir })
+        Ok(BlobStore { dir, shared })
+    }
+
+    /// The compression cache shared across profiles, if any.
+    pub fn shared(&self) -> Option<&SharedCache> {
+        self.shared.as_ref()
     }
 
     /// The path of a blob.

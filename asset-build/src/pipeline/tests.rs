@@ -26,9 +26,11 @@ fn setup(files: &[(&str, &[u8])]) -> Setup {
 }
 
 fn pipeline(s: &Setup) -> Pipeline {
+    // Whatever ASSET_BUILD_CACHE the shell has: these count compressions.
     Pipeline::new("static")
         .manifest_dir(&s.root)
         .out_dir(&s.out)
+        .no_shared_cache()
 }
 
 fn css() -> Vec<u8> {
@@ -65,6 +67,79 @@ fn second_run_compresses_nothing_and_output_is_identical() {
     .unwrap();
     let third = pipeline(&s).build().unwrap();
     assert_eq!((third.compressions, third.cache_hits), (codecs, codecs));
+}
+
+#[test]
+fn a_second_output_folder_takes_every_compression_from_the_shared_cache() {
+    let s = setup(&[
+        ("a.css", &css()),
+        ("b.js", b"let x = 1;\n".repeat(200).as_slice()),
+        ("noise.bin", &crate::compress::pseudo_random(4096)),
+    ]);
+    let shared = s._dir.path().join("shared");
+    let codecs = crate::compress::Codec::ALL.len();
+    let debug = pipeline(&s).shared_cache(&shared).build().unwrap();
+    assert_eq!(
+        (debug.compressions, debug.shared_cache_hits),
+        (3 * codecs, 0)
+    );
+
+    // Another profile: its own OUT_DIR, the same shared cache.
+    let release_out = s._dir.path().join("release-out");
+    let release = pipeline(&s)
+        .out_dir(&release_out)
+        .shared_cache(&shared)
+        .build()
+        .unwrap();
+    assert_eq!(release.compressions, 0);
+    assert_eq!(
+        release.shared_cache_hits,
+        3 * codecs,
+        "kept variants and skips alike"
+    );
+    let blobs = |out: &Path| {
+        let mut names: Vec<(String, Vec<u8>)> = fs::read_dir(out.join("asset-build/blobs"))
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        blobs(&release_out),
+        blobs(&s.out),
+        "the same bytes, blob for blob"
+    );
+    assert_eq!(
+        fs::read_to_string(&release.manifest_path).unwrap(),
+        fs::read_to_string(&debug.manifest_path).unwrap()
+    );
+
+    // A damaged entry is compressed again, never used.
+    for shard in fs::read_dir(shared.join("v1")).unwrap() {
+        for entry in fs::read_dir(shard.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            let mut bytes = fs::read(&path).unwrap();
+            if let Some(last) = bytes.last_mut() {
+                *last ^= 0xff;
+                fs::write(&path, bytes).unwrap();
+            }
+        }
+    }
+    let third_out = s._dir.path().join("third-out");
+    let third = pipeline(&s)
+        .out_dir(&third_out)
+        .shared_cache(&shared)
+        .build()
+        .unwrap();
+    assert_eq!(third.compressions, 3 * codecs, "every entry was damaged");
+    assert_eq!(blobs(&third_out), blobs(&s.out));
 }
 
 #[test]
