@@ -14,7 +14,9 @@
 //!
 //! # What a publish does
 //!
-//! 1. Lists the prefix once.
+//! 1. Lists `manifests/`: if the release's manifest is there, the release
+//!    is complete and there is nothing to upload (see [`Publish::verify`]).
+//!    Otherwise it lists the prefix once.
 //! 2. Refuses, before writing anything, if a key of the release holds an
 //!    object of another size: a hashed key names its bytes, so nothing is
 //!    ever overwritten.
@@ -22,9 +24,9 @@
 //!    absent (`If-None-Match: *` on S3), with `Content-Type`,
 //!    `Cache-Control: public, max-age=31536000, immutable` and, for the
 //!    precompressed siblings ([`Publish::precompressed`]),
-//!    `Content-Encoding`. Objects already present are skipped: a second
-//!    publish uploads nothing, and a publish that was interrupted is
-//!    finished by running it again.
+//!    `Content-Encoding`. Objects already present are skipped: a publish
+//!    that was interrupted is finished by running it again, uploading
+//!    nothing twice.
 //! 4. Writes `manifests/<release id>.json` **last**, naming every key the
 //!    release needs ([`asset_manifest::release`]): a release exists only
 //!    once all its objects do.
@@ -83,6 +85,7 @@ pub struct Publish<'a> {
     concurrency: usize,
     retries: usize,
     progress: bool,
+    verify: bool,
     #[cfg(test)]
     target: Option<Target>,
 }
@@ -147,6 +150,7 @@ impl Assets {
             concurrency: DEFAULT_CONCURRENCY,
             retries: DEFAULT_RETRIES,
             progress: true,
+            verify: false,
             #[cfg(test)]
             target: None,
         }
@@ -184,6 +188,16 @@ impl Publish<'_> {
         self
     }
 
+    /// List every object and upload whatever the release lacks even when
+    /// its manifest is there (default off). Without it, a release whose
+    /// manifest exists is complete (the manifest is written last, and
+    /// pruning never deletes what a kept release names), so a rerun costs
+    /// one listing of `manifests/`. Use it after deleting objects by hand.
+    pub fn verify(mut self, yes: bool) -> Self {
+        self.verify = yes;
+        self
+    }
+
     /// Show a progress bar on standard error (default on). It is drawn
     /// only when standard error is a terminal, so CI logs stay clean.
     pub fn progress(mut self, show: bool) -> Self {
@@ -214,14 +228,33 @@ impl Publish<'_> {
         };
         #[cfg(not(test))]
         let target = Target::open(&self.url, self.retries)?;
-        let listed = target.list().await?;
-
         let wanted: Vec<Object> = self
             .assets
             .objects()
             .into_iter()
             .filter(|object| object.stored || self.precompressed)
             .collect();
+        let manifest_key = release::manifest_key(&self.assets.release_name());
+        let mut report = PublishReport {
+            release: self.assets.release_name(),
+            manifest_key: manifest_key.clone(),
+            uploaded: Vec::new(),
+            uploaded_bytes: 0,
+            present: 0,
+            present_bytes: 0,
+            manifest: ManifestWrite::Present,
+        };
+
+        // Published already: the manifest is there, so every object is.
+        let manifests = target.list_under(release::MANIFESTS_DIR).await?;
+        if manifests.contains_key(&manifest_key) && !self.verify {
+            report.present = wanted.len();
+            report.present_bytes = wanted.iter().map(|o| o.meta.size).sum();
+            report.manifest = write_manifest(&target, self.assets, &wanted, &manifests).await?;
+            return Ok(report);
+        }
+
+        let listed = target.list().await?;
         let conflicts: Vec<String> = wanted
             .iter()
             .filter_map(|object| {
@@ -246,15 +279,6 @@ impl Publish<'_> {
             ));
         }
 
-        let mut report = PublishReport {
-            release: self.assets.release_name(),
-            manifest_key: release::manifest_key(&self.assets.release_name()),
-            uploaded: Vec::new(),
-            uploaded_bytes: 0,
-            present: 0,
-            present_bytes: 0,
-            manifest: ManifestWrite::Present,
-        };
         let (present, missing): (Vec<&Object>, Vec<&Object>) = wanted
             .iter()
             .partition(|object| listed.contains_key(&object.key));
@@ -294,7 +318,7 @@ impl Publish<'_> {
         }
         report.uploaded.sort();
 
-        report.manifest = write_manifest(&target, self.assets, &wanted, &listed).await?;
+        report.manifest = write_manifest(&target, self.assets, &wanted, &manifests).await?;
         Ok(report)
     }
 }
@@ -363,14 +387,14 @@ async fn write_manifest(
     target: &Target,
     assets: &Assets,
     wanted: &[Object],
-    listed: &BTreeMap<String, store::Listed>,
+    manifests: &BTreeMap<String, store::Listed>,
 ) -> Result<ManifestWrite, PublishError> {
     let id = assets.release_name();
     let key = release::manifest_key(&id);
-    let (mode, outcome) = match listed.get(&key) {
+    let (mode, outcome) = match manifests.get(&key) {
         None => (PutMode::Create, ManifestWrite::Written),
         Some(ours) => {
-            let newest = listed
+            let newest = manifests
                 .iter()
                 .filter(|(k, _)| release::release_of(k).is_some())
                 .all(|(_, other)| other.last_modified <= ours.last_modified);

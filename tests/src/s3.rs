@@ -56,8 +56,8 @@ pub struct S3Server {
 impl S3Server {
     /// Starts moto and makes the bucket. With `auth`, requests must be
     /// signed with [`S3Server::key_id`] and [`S3Server::secret`]. (moto
-    /// then rejects listings with a `prefix` parameter, whatever the
-    /// signature, so authenticated tests publish to the bucket's root.)
+    /// then refuses any listing whose `prefix` holds a `/`, whatever the
+    /// signature, so nothing can be published with authentication on.)
     pub fn start(auth: bool) -> S3Server {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()

@@ -273,12 +273,27 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
         );
     }
 
-    // A second publish uploads nothing.
+    // A second publish uploads nothing: one listing of the manifests,
+    // where it finds its own.
     let recorder = SlowProxy::start(&s3.endpoint, Duration::ZERO);
     let mut again = s3.command(&binaries[0], &["publish-assets", &url, "--precompressed"]);
     again.env("AWS_ENDPOINT_URL", &recorder.endpoint);
     let stdout = run_ok(again);
     assert_eq!(uploaded(&stdout), 0, "{stdout}");
+    let requests = recorder.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    assert!(
+        requests[0].starts_with("GET ") && requests[0].contains("manifests"),
+        "{requests:?}"
+    );
+    // With --verify it lists every key, and still uploads nothing.
+    let recorder = SlowProxy::start(&s3.endpoint, Duration::ZERO);
+    let mut verify = s3.command(
+        &binaries[0],
+        &["publish-assets", &url, "--precompressed", "--verify"],
+    );
+    verify.env("AWS_ENDPOINT_URL", &recorder.endpoint);
+    assert_eq!(uploaded(&run_ok(verify)), 0);
     assert!(
         !recorder.requests().iter().any(|r| r.starts_with("PUT ")),
         "{:?}",

@@ -8,9 +8,10 @@ use crate::Assets;
 
 /// The usage text of both commands.
 pub const USAGE: &str = "\
-publish-assets URL [--precompressed] [--concurrency N] [--retries N]
+publish-assets URL [--precompressed] [--concurrency N] [--retries N] [--verify]
     upload the hashed assets missing under URL (s3://bucket/prefix/, gs://…, az://…,
-    file:///folder or a folder), then the release manifest
+    file:///folder or a folder), then the release manifest; a release whose
+    manifest is there is complete (--verify: list and fill in all the same)
 prune-assets URL --keep N [--grace DURATION] [--delete] [--retries N]
     list (or with --delete, delete) the assets none of the newest N releases
     needs and older than DURATION (default 1d; e.g. 0, 90s, 30m, 12h, 7d)";
@@ -117,11 +118,12 @@ async fn publish(assets: &Assets, args: &[String]) -> Result<(), Failure> {
     let args = Args::parse(
         args,
         &["--concurrency", "--retries"],
-        &["--precompressed", "--no-progress"],
+        &["--precompressed", "--no-progress", "--verify"],
     )?;
     let mut publish = assets
         .publish(args.url)
         .precompressed(args.has("--precompressed"))
+        .verify(args.has("--verify"))
         .progress(!args.has("--no-progress"));
     if let Some(n) = args.number("--concurrency")? {
         publish = publish.concurrency(n);

@@ -174,7 +174,18 @@ impl Target {
 
     /// Every object under the prefix, by key relative to it: one listing.
     pub async fn list(&self) -> Result<BTreeMap<String, Listed>, PublishError> {
-        let prefix = Path::parse(&self.prefix).map_err(|err| {
+        self.list_under("").await
+    }
+
+    /// Every object under `folder` of the prefix, by key relative to the
+    /// prefix.
+    pub async fn list_under(&self, folder: &str) -> Result<BTreeMap<String, Listed>, PublishError> {
+        let full = [self.prefix.as_str(), folder]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("/");
+        let prefix = Path::parse(&full).map_err(|err| {
             PublishError::new(ErrorKind::Url, &self.url, format!("prefix: {err}"))
         })?;
         let mut listed = BTreeMap::new();

@@ -415,3 +415,29 @@ async fn urls_of_no_known_store_are_refused() {
         assert!(err.to_string().starts_with(url), "{err}");
     }
 }
+
+#[tokio::test]
+async fn a_published_release_costs_one_listing_unless_verified() {
+    let assets = table(&[("a.css", "1"), ("b.css", "2")]);
+    let store = Arc::new(InMemory::new());
+    publish(assets, &store).await;
+    // An object deleted by hand: the manifest still vouches for it.
+    let b = find(assets, "b.css").hashed_path();
+    store
+        .delete(&Path::parse(format!("static/{b}")).unwrap())
+        .await
+        .unwrap();
+    let trusted = publish(assets, &store).await;
+    assert!(trusted.uploaded.is_empty());
+    assert_eq!(trusted.present, 2);
+    let verified = assets
+        .publish("memory://")
+        .progress(false)
+        .verify(true)
+        .via_target(bucket(&store))
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(verified.uploaded, vec![b.to_owned()]);
+    assert_eq!(verified.manifest, ManifestWrite::Present);
+}
