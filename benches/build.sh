@@ -35,23 +35,7 @@ median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 calc() { awk "BEGIN { printf \"%.${2:-4}f\", $1 }"; }
 
 # --- The corpus ------------------------------------------------------------
-fetch() { # package@version folder [subfolder of the package]
-    if [ ! -d "$CORPUS/$2" ]; then
-        (
-            cd "$CORPUS"
-            tgz=$(npm pack --silent "$1" | tail -1)
-            rm -rf "$2.tmp" && mkdir "$2.tmp"
-            tar xzf "$tgz" -C "$2.tmp"
-            mv "$2.tmp/package" "$2"
-            rm -rf "$2.tmp" "$tgz"
-        )
-    fi
-}
-fetch @fortawesome/fontawesome-free@7.3.1 fontawesome-free
-fetch bootstrap@5.3.9 bootstrap
-rm -rf "$ASSETS" && mkdir -p "$ASSETS"
-cp -r "$CORPUS/fontawesome-free" "$ASSETS/fontawesome-free"
-cp -r "$CORPUS/bootstrap/dist" "$ASSETS/bootstrap"
+source benches/corpus.sh
 files=$(find "$ASSETS" -type f | wc -l)
 bytes=$(sum_sizes "$ASSETS")
 

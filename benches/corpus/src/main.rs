@@ -6,8 +6,8 @@ asset_runtime::include_assets!();
 fn main() {
     let bytes: usize = ASSETS
         .iter()
-        .flat_map(|a| a.variants.iter())
-        .map(|v| v.bytes.len())
+        .flat_map(|a| a.variants().iter())
+        .map(|v| v.bytes().len())
         .sum();
     println!("{} assets, {bytes} bytes in their variants", ASSETS.len());
 }
