@@ -150,7 +150,14 @@ pub fn run(found: &Found, store: &BlobStore, settings: &Settings) -> Result<Buil
         cache_hits: compressed.cache_hits,
         shared_hits: compressed.shared_hits,
         compressions: compressed.compressions,
-        warnings: named.warnings,
+        warnings: named
+            .warnings
+            .into_iter()
+            .chain(precompress::slow_brotli_warning(
+                compressed.brotli_bytes,
+                compressed.brotli_nanos,
+            ))
+            .collect(),
     })
 }
 
