@@ -288,6 +288,49 @@ fn package_of(logical: &str) -> &str {
     logical.split('/').next().unwrap()
 }
 
+/// The same pipeline run into two output folders sharing one compression
+/// cache: the second compresses nothing and stores, blob for blob, the
+/// bytes the first compressed itself (what a second profile gets).
+#[test]
+fn the_shared_compression_cache_changes_no_served_byte() {
+    let site = site();
+    let work = workspace().join("target").join("npm-shared-cache");
+    let _ = std::fs::remove_dir_all(&work);
+    let build = |out: &str| {
+        asset_build::Pipeline::new(&site)
+            .rewrite_js_imports(true)
+            .out_dir(work.join(out))
+            .shared_cache(work.join("cache"))
+            .try_run()
+            .unwrap()
+    };
+    let cold = build("first");
+    assert!(cold.compressions > 200, "{}", cold.compressions);
+    assert_eq!(cold.shared_cache_hits, 0);
+    let second = build("second");
+    assert_eq!(second.compressions, 0);
+    assert_eq!(second.shared_cache_hits, cold.compressions);
+    for file in ["assets.rs", "manifest.json"] {
+        let read =
+            |out: &str| std::fs::read(work.join(out).join("asset-build").join(file)).unwrap();
+        assert!(read("first") == read("second"), "{file} differs");
+    }
+    let blobs = |out: &str| -> BTreeMap<String, PathBuf> {
+        files(&work.join(out).join("asset-build").join("blobs"))
+    };
+    let (first, second) = (blobs("first"), blobs("second"));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (name, path) in &first {
+        assert!(
+            std::fs::read(path).unwrap() == std::fs::read(&second[name]).unwrap(),
+            "blob {name} differs"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_reference_in_every_served_file_names_a_hashed_asset() {
     let site = site();
