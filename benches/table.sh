@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# rustc on the generated table (BENCHMARKS.md "Generated code"): a user's
+# crate (benches/corpus) embedding N distinct files of S random bytes named
+# .woff2 (stored as they are, one variant each), built with cargo in the
+# dev and release profiles; rustc's wall time and peak RSS on the crate
+# that includes the table (benches/rustc-time.sh), and the size of the
+# generated code.
+#
+# Usage, from the repository root: bash benches/table.sh [N:S ...]
+# (default 20000:100 2000:16384). Needs cargo and GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WORK=${BENCH_WORK:-$ROOT/target/bench-table}
+CRATE=$WORK/crate
+export CARGO_TARGET_DIR=$WORK/target
+export RUSTC_WRAPPER=$ROOT/benches/rustc-time.sh
+export RUSTC_TIMES=$WORK/rustc-times.txt
+# Whole compiles, not incremental ones: what a build after the table changed costs.
+export CARGO_INCREMENTAL=0
+mkdir -p "$WORK"
+rm -rf "$CRATE" && mkdir -p "$CRATE/src"
+sed "s|@ROOT@|$ROOT|g" benches/corpus/Cargo.toml.in >"$CRATE/Cargo.toml"
+cp benches/corpus/build.rs "$CRATE/"
+cp benches/corpus/src/main.rs "$CRATE/src/"
+cp Cargo.lock "$CRATE/Cargo.lock"
+
+echo "Load before: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo ""
+echo "| assets | bytes per file | profile | assets.rs bytes | rustc wall s | rustc peak RSS MiB |"
+echo "|---|---|---|---|---|---|"
+for spec in "${@:-20000:100 2000:16384}"; do
+    for one in $spec; do
+        n=${one%%:*} size=${one##*:}
+        dir=$WORK/files/$n-$size
+        if [ ! -d "$dir" ]; then
+            mkdir -p "$dir.tmp"
+            head -c $((n * size)) /dev/urandom | split -a 5 -d -b "$size" --additional-suffix=.woff2 - "$dir.tmp/f"
+            mv "$dir.tmp" "$dir"
+        fi
+        for profile in dev release; do
+            : >"$RUSTC_TIMES"
+            (cd "$CRATE" && BENCH_ASSETS=$dir cargo build --quiet --profile "$profile")
+            # Once more after a touch: rustc alone (the build script does not run).
+            : >"$RUSTC_TIMES"
+            touch "$CRATE/src/main.rs"
+            (cd "$CRATE" && BENCH_ASSETS=$dir cargo build --quiet --profile "$profile")
+            read -r w r _ _ <"$RUSTC_TIMES"
+            dirname=$([ "$profile" = dev ] && echo debug || echo release)
+            code=$(find "$CARGO_TARGET_DIR/$dirname/build" -path '*bench-corpus-*/out/asset-build/assets.rs' -newer "$dir" | head -1)
+            echo "| $n | $size | $profile | $(stat -c %s "$code") | $w | $((r / 1024)) |"
+        done
+    done
+done
+echo ""
+echo "Load after: $(cut -d' ' -f1-3 /proc/loadavg)."
