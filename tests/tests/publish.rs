@@ -117,6 +117,19 @@ fn manifests(keys: impl IntoIterator<Item = String>) -> Vec<String> {
         .collect()
 }
 
+/// What `prune-assets --keep 2` after release 3 must delete: the keys only
+/// release 1 used, and its manifest.
+fn only_release_1<'a>(
+    truth: &'a [BTreeMap<String, Vec<u8>>],
+    manifest_keys: &'a [String],
+) -> BTreeSet<&'a String> {
+    truth[0]
+        .keys()
+        .filter(|k| !truth[1].contains_key(*k) && !truth[2].contains_key(*k))
+        .chain(manifest_keys)
+        .collect()
+}
+
 /// Fetches every URL, asserting 200 and the bytes the release serves.
 async fn all_load(urls: &BTreeSet<String>, truth: &BTreeMap<String, Vec<u8>>, base: &str) {
     let client = client();
@@ -356,11 +369,7 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
     ));
     let after = s3.objects("static").await;
     let gone: BTreeSet<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
-    let only_release_1: BTreeSet<&String> = truth[0]
-        .keys()
-        .filter(|k| !truth[1].contains_key(*k) && !truth[2].contains_key(*k))
-        .chain(manifest_keys.iter())
-        .collect();
+    let only_release_1 = only_release_1(truth, &manifest_keys);
     assert!(only_release_1.len() >= 3, "{only_release_1:?}");
     assert_eq!(gone, only_release_1, "{done}");
     // Release 2's pages still load everything.
@@ -428,12 +437,7 @@ fn folder(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>], dir: &Path)
     let done = run_ok(prune);
     let after = files(dir);
     let gone: BTreeSet<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
-    let only_release_1: BTreeSet<&String> = truth[0]
-        .keys()
-        .filter(|k| !truth[1].contains_key(*k) && !truth[2].contains_key(*k))
-        .chain(manifest_keys.iter())
-        .collect();
-    assert_eq!(gone, only_release_1, "{done}");
+    assert_eq!(gone, only_release_1(truth, &manifest_keys), "{done}");
     for (key, bytes) in truth[1].iter().chain(&truth[2]) {
         assert_eq!(after.get(key), Some(bytes), "{key}");
     }
