@@ -86,8 +86,6 @@ pub struct Publish<'a> {
     retries: usize,
     progress: bool,
     verify: bool,
-    #[cfg(test)]
-    target: Option<Target>,
 }
 
 /// What a publish did.
@@ -151,8 +149,6 @@ impl Assets {
             retries: DEFAULT_RETRIES,
             progress: true,
             verify: false,
-            #[cfg(test)]
-            target: None,
         }
     }
 
@@ -205,12 +201,6 @@ impl Publish<'_> {
         self
     }
 
-    #[cfg(test)]
-    fn via_target(mut self, target: Target) -> Self {
-        self.target = Some(target);
-        self
-    }
-
     /// Runs the publish; see the [module docs](crate::publish).
     pub async fn run(self) -> Result<PublishReport, PublishError> {
         if self.assets.is_dev() {
@@ -221,22 +211,22 @@ impl Publish<'_> {
                  publish from a build without ASSET_DEV",
             ));
         }
-        #[cfg(test)]
-        let target = match self.target {
-            Some(target) => target,
-            None => Target::open(&self.url, self.retries)?,
-        };
-        #[cfg(not(test))]
         let target = Target::open(&self.url, self.retries)?;
+        self.run_on(target).await
+    }
+
+    /// [`Publish::run`] on a store already open.
+    pub(super) async fn run_on(self, target: Target) -> Result<PublishReport, PublishError> {
         let wanted: Vec<Object> = self
             .assets
             .objects()
             .into_iter()
             .filter(|object| object.stored || self.precompressed)
             .collect();
-        let manifest_key = release::manifest_key(&self.assets.release_name());
+        let release = self.assets.release_name();
+        let manifest_key = release::manifest_key(&release);
         let mut report = PublishReport {
-            release: self.assets.release_name(),
+            release,
             manifest_key: manifest_key.clone(),
             uploaded: Vec::new(),
             uploaded_bytes: 0,
@@ -250,7 +240,8 @@ impl Publish<'_> {
         if manifests.contains_key(&manifest_key) && !self.verify {
             report.present = wanted.len();
             report.present_bytes = wanted.iter().map(|o| o.meta.size).sum();
-            report.manifest = write_manifest(&target, self.assets, &wanted, &manifests).await?;
+            report.manifest =
+                write_manifest(&target, self.assets, &report.release, &wanted, &manifests).await?;
             return Ok(report);
         }
 
@@ -318,7 +309,8 @@ impl Publish<'_> {
         }
         report.uploaded.sort();
 
-        report.manifest = write_manifest(&target, self.assets, &wanted, &manifests).await?;
+        report.manifest =
+            write_manifest(&target, self.assets, &report.release, &wanted, &manifests).await?;
         Ok(report)
     }
 }
@@ -334,24 +326,14 @@ enum Uploaded {
 /// atomically, where it can: `If-None-Match: *`).
 async fn upload(target: &Target, object: &Object) -> Result<Uploaded, PublishError> {
     let path = target.path(&object.key)?;
-    let mut attributes = Attributes::new();
-    // A folder keeps no metadata (object_store refuses attributes there).
-    if !target.local {
-        attributes.insert(
-            Attribute::ContentType,
-            object.meta.content_type.clone().into(),
-        );
-        attributes.insert(
-            Attribute::CacheControl,
-            object.meta.cache_control.clone().into(),
-        );
-        if let Some(encoding) = &object.meta.content_encoding {
-            attributes.insert(Attribute::ContentEncoding, encoding.clone().into());
-        }
-    }
     let options = PutOptions {
         mode: PutMode::Create,
-        attributes,
+        attributes: attributes(
+            target,
+            &object.meta.content_type,
+            &object.meta.cache_control,
+            object.meta.content_encoding.as_deref(),
+        ),
         ..PutOptions::default()
     };
     let payload = PutPayload::from_static(object.bytes);
@@ -386,11 +368,11 @@ async fn upload(target: &Target, object: &Object) -> Result<Uploaded, PublishErr
 async fn write_manifest(
     target: &Target,
     assets: &Assets,
+    id: &str,
     wanted: &[Object],
     manifests: &BTreeMap<String, store::Listed>,
 ) -> Result<ManifestWrite, PublishError> {
-    let id = assets.release_name();
-    let key = release::manifest_key(&id);
+    let key = release::manifest_key(id);
     let (mode, outcome) = match manifests.get(&key) {
         None => (PutMode::Create, ManifestWrite::Written),
         Some(ours) => {
@@ -406,7 +388,7 @@ async fn write_manifest(
     };
     let manifest = Release {
         version: release::VERSION,
-        release: id,
+        release: id.to_owned(),
         published_at_ms: SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64),
@@ -416,17 +398,9 @@ async fn write_manifest(
             .map(|o| (o.key.clone(), o.meta.clone()))
             .collect(),
     };
-    let mut attributes = Attributes::new();
-    if !target.local {
-        attributes.insert(
-            Attribute::ContentType,
-            "application/json; charset=utf-8".into(),
-        );
-        attributes.insert(Attribute::CacheControl, "no-cache".into());
-    }
     let options = PutOptions {
         mode,
-        attributes,
+        attributes: attributes(target, "application/json; charset=utf-8", "no-cache", None),
         ..PutOptions::default()
     };
     let path = target.path(&key)?;
@@ -444,6 +418,26 @@ async fn write_manifest(
             err,
         )),
     }
+}
+
+/// The metadata an object is stored with; none in a local folder, which
+/// keeps none (object_store refuses attributes there).
+fn attributes(
+    target: &Target,
+    content_type: &str,
+    cache_control: &str,
+    content_encoding: Option<&str>,
+) -> Attributes {
+    let mut attributes = Attributes::new();
+    if target.local {
+        return attributes;
+    }
+    attributes.insert(Attribute::ContentType, content_type.to_owned().into());
+    attributes.insert(Attribute::CacheControl, cache_control.to_owned().into());
+    if let Some(encoding) = content_encoding {
+        attributes.insert(Attribute::ContentEncoding, encoding.to_owned().into());
+    }
+    attributes
 }
 
 /// A byte-counting progress bar, when asked for and standard error is a

@@ -24,8 +24,6 @@ pub struct Prune {
     delete: bool,
     concurrency: usize,
     retries: usize,
-    #[cfg(test)]
-    pub(super) target: Option<Target>,
 }
 
 /// One release found in the store.
@@ -94,8 +92,6 @@ pub fn prune(url: impl Into<String>) -> Prune {
         delete: false,
         concurrency: DEFAULT_CONCURRENCY,
         retries: DEFAULT_RETRIES,
-        #[cfg(test)]
-        target: None,
     }
 }
 
@@ -140,13 +136,12 @@ impl Prune {
                 "--keep must be at least 1: the live release's objects must stay",
             ));
         }
-        #[cfg(test)]
-        let target = match self.target {
-            Some(target) => target,
-            None => Target::open(&self.url, self.retries)?,
-        };
-        #[cfg(not(test))]
         let target = Target::open(&self.url, self.retries)?;
+        self.run_on(target).await
+    }
+
+    /// [`Prune::run`] on a store already open.
+    pub(super) async fn run_on(self, target: Target) -> Result<PruneReport, PublishError> {
         let listed = target.list().await?;
 
         let manifest_keys: Vec<(&String, &Listed)> = listed

@@ -106,9 +106,6 @@ impl Target {
                     .build()
                     .map(|s| Arc::new(s) as Arc<dyn ObjectStore>)
             }
-            ObjectStoreScheme::Memory => {
-                Ok(Arc::new(object_store::memory::InMemory::new()) as Arc<dyn ObjectStore>)
-            }
             _ => return Err(unsupported()),
         };
         let store = built.map_err(|err| {
@@ -124,7 +121,7 @@ impl Target {
         })
     }
 
-    /// A store with `prefix` (for tests and [`Assets::publish_to`]).
+    /// A store with `prefix`, for tests.
     #[cfg(test)]
     pub fn with_store(store: Arc<dyn ObjectStore>, prefix: &str, local: bool) -> Target {
         Target {
@@ -139,35 +136,37 @@ impl Target {
     /// which is the URL path a browser asks for, decoded. (A local folder
     /// maps it to the same file name.)
     pub fn path(&self, key: &str) -> Result<Path, PublishError> {
-        let full = if self.prefix.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}/{key}", self.prefix)
-        };
-        Path::parse(&full).map_err(|err| {
+        Path::parse(self.under_prefix(key)).map_err(|err| {
             PublishError::new(ErrorKind::Url, &self.url, format!("key `{key}`: {err}"))
         })
+    }
+
+    /// `rest` under the prefix, as a store path string.
+    fn under_prefix(&self, rest: &str) -> String {
+        match (self.prefix.is_empty(), rest.is_empty()) {
+            (true, _) => rest.to_owned(),
+            (false, true) => self.prefix.clone(),
+            (false, false) => format!("{}/{rest}", self.prefix),
+        }
     }
 
     /// The key relative to the prefix of a listed path. A local folder's
     /// listing percent-encodes some characters of file names (object_store's
     /// rule); they are decoded back.
     fn key_of(&self, location: &Path) -> Option<String> {
-        if self.local {
-            let depth = self.prefix.split('/').filter(|p| !p.is_empty()).count();
+        let path = if self.local {
             let parts: Vec<String> = location
                 .parts()
-                .skip(depth)
                 .map(|p| percent_decode(p.as_ref()))
                 .collect();
-            return Some(parts.join("/"));
-        }
+            parts.join("/")
+        } else {
+            location.as_ref().to_owned()
+        };
         if self.prefix.is_empty() {
-            return Some(location.as_ref().to_owned());
+            return Some(path);
         }
-        location
-            .as_ref()
-            .strip_prefix(self.prefix.as_str())?
+        path.strip_prefix(self.prefix.as_str())?
             .strip_prefix('/')
             .map(str::to_owned)
     }
@@ -180,12 +179,7 @@ impl Target {
     /// Every object under `folder` of the prefix, by key relative to the
     /// prefix.
     pub async fn list_under(&self, folder: &str) -> Result<BTreeMap<String, Listed>, PublishError> {
-        let full = [self.prefix.as_str(), folder]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("/");
-        let prefix = Path::parse(&full).map_err(|err| {
+        let prefix = Path::parse(self.under_prefix(folder)).map_err(|err| {
             PublishError::new(ErrorKind::Url, &self.url, format!("prefix: {err}"))
         })?;
         let mut listed = BTreeMap::new();

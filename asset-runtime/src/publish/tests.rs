@@ -65,19 +65,34 @@ async fn publish(assets: &Assets, store: &Arc<InMemory>) -> PublishReport {
     assets
         .publish("memory://")
         .progress(false)
-        .via_target(bucket(store))
-        .run()
+        .run_on(bucket(store))
         .await
         .unwrap()
 }
 
 async fn prune(store: &Arc<InMemory>, keep: usize, delete: bool) -> PruneReport {
-    let mut prune = super::prune("memory://")
+    super::prune("memory://")
         .keep(keep)
         .grace(Duration::ZERO)
-        .delete(delete);
-    prune.target = Some(bucket(store));
-    prune.run().await.unwrap()
+        .delete(delete)
+        .run_on(bucket(store))
+        .await
+        .unwrap()
+}
+
+/// Where `key` is in the bucket of [`bucket`].
+fn at(key: &str) -> Path {
+    Path::parse(format!("static/{key}")).unwrap()
+}
+
+/// The object at `key`.
+async fn get(store: &Arc<InMemory>, key: &str) -> object_store::GetResult {
+    store.get(&at(key)).await.unwrap()
+}
+
+/// One attribute of a stored object, if set.
+fn attr(got: &object_store::GetResult, attribute: Attribute) -> Option<&str> {
+    got.attributes.get(&attribute).map(|v| v.as_ref())
 }
 
 async fn keys(store: &Arc<InMemory>) -> Vec<String> {
@@ -99,34 +114,19 @@ async fn a_publish_uploads_each_hashed_object_once_with_its_metadata_then_the_ma
     let manifest_key = release::manifest_key(&assets.release_name());
     assert_eq!(keys(&store).await, vec![css, js, &manifest_key]);
 
-    let got = store
-        .get(&Path::parse(format!("static/{css}")).unwrap())
-        .await
-        .unwrap();
+    let got = get(&store, css).await;
     assert_eq!(
-        got.attributes
-            .get(&Attribute::ContentType)
-            .unwrap()
-            .as_ref(),
-        "text/css; charset=utf-8"
+        attr(&got, Attribute::ContentType),
+        Some("text/css; charset=utf-8")
     );
     assert_eq!(
-        got.attributes
-            .get(&Attribute::CacheControl)
-            .unwrap()
-            .as_ref(),
-        "public, max-age=31536000, immutable"
+        attr(&got, Attribute::CacheControl),
+        Some("public, max-age=31536000, immutable")
     );
-    assert!(got.attributes.get(&Attribute::ContentEncoding).is_none());
+    assert_eq!(attr(&got, Attribute::ContentEncoding), None);
     assert_eq!(got.bytes().await.unwrap().as_ref(), b"a{}");
 
-    let manifest = store
-        .get(&Path::parse(format!("static/{manifest_key}")).unwrap())
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let manifest = get(&store, &manifest_key).await.bytes().await.unwrap();
     let manifest = release::Release::from_json(&manifest).unwrap();
     assert_eq!(manifest.release, assets.release_name());
     assert_eq!(
@@ -149,29 +149,16 @@ async fn precompressed_siblings_carry_their_content_encoding() {
         .publish("memory://")
         .precompressed(true)
         .progress(false)
-        .via_target(bucket(&store))
-        .run()
+        .run_on(bucket(&store))
         .await
         .unwrap();
     let css = find(assets, "css/app.css").hashed_path();
     assert_eq!(report.uploaded, vec![css.to_owned(), format!("{css}.br")]);
-    let got = store
-        .get(&Path::parse(format!("static/{css}.br")).unwrap())
-        .await
-        .unwrap();
+    let got = get(&store, &format!("{css}.br")).await;
+    assert_eq!(attr(&got, Attribute::ContentEncoding), Some("br"));
     assert_eq!(
-        got.attributes
-            .get(&Attribute::ContentEncoding)
-            .unwrap()
-            .as_ref(),
-        "br"
-    );
-    assert_eq!(
-        got.attributes
-            .get(&Attribute::ContentType)
-            .unwrap()
-            .as_ref(),
-        "text/css; charset=utf-8"
+        attr(&got, Attribute::ContentType),
+        Some("text/css; charset=utf-8")
     );
 }
 
@@ -181,17 +168,13 @@ async fn other_bytes_under_a_hashed_key_are_an_error_and_nothing_is_uploaded() {
     let store = Arc::new(InMemory::new());
     let css = find(assets, "css/app.css").hashed_path();
     store
-        .put(
-            &Path::parse(format!("static/{css}")).unwrap(),
-            PutPayload::from_static(b"something else"),
-        )
+        .put(&at(css), PutPayload::from_static(b"something else"))
         .await
         .unwrap();
     let err = assets
         .publish("memory://")
         .progress(false)
-        .via_target(bucket(&store))
-        .run()
+        .run_on(bucket(&store))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
@@ -212,10 +195,7 @@ async fn a_rerun_after_an_interruption_uploads_only_what_is_missing() {
     let b = find(assets, "b.css").hashed_path();
     let manifest = release::manifest_key(&assets.release_name());
     for key in [b, manifest.as_str()] {
-        store
-            .delete(&Path::parse(format!("static/{key}")).unwrap())
-            .await
-            .unwrap();
+        store.delete(&at(key)).await.unwrap();
     }
     let rerun = publish(assets, &store).await;
     assert_eq!(rerun.uploaded, vec![b.to_owned()]);
@@ -312,21 +292,16 @@ async fn a_release_published_again_counts_as_the_newest() {
 async fn prune_deletes_nothing_without_readable_manifests() {
     let store = Arc::new(InMemory::new());
     let r1 = table(&[("app.css", "v1")]);
-    let target = || bucket(&store);
     let run = |keep| {
-        let mut p = super::prune("memory://")
+        super::prune("memory://")
             .keep(keep)
             .grace(Duration::ZERO)
-            .delete(true);
-        p.target = Some(target());
-        p.run()
+            .delete(true)
+            .run_on(bucket(&store))
     };
     // An object but no manifest.
     store
-        .put(
-            &Path::parse(format!("static/{}", find(r1, "app.css").hashed_path())).unwrap(),
-            "v1".into(),
-        )
+        .put(&at(find(r1, "app.css").hashed_path()), "v1".into())
         .await
         .unwrap();
     let err = run(1).await.unwrap_err();
@@ -335,20 +310,15 @@ async fn prune_deletes_nothing_without_readable_manifests() {
 
     publish(r1, &store).await;
     let broken = release::manifest_key(&"f".repeat(32));
-    store
-        .put(
-            &Path::parse(format!("static/{broken}")).unwrap(),
-            "{not json".into(),
-        )
-        .await
-        .unwrap();
+    store.put(&at(&broken), "{not json".into()).await.unwrap();
     let before = keys(&store).await;
     let err = run(1).await.unwrap_err();
     assert!(
         err.to_string().contains(&broken) && err.to_string().contains("nothing was deleted"),
         "{err}"
     );
-    let err = run(0).await.unwrap_err();
+    // Refused before any store is opened.
+    let err = super::prune("memory://").keep(0).run().await.unwrap_err();
     assert!(err.to_string().contains("at least 1"), "{err}");
     assert_eq!(keys(&store).await, before);
 }
@@ -360,9 +330,12 @@ async fn unnamed_objects_younger_than_the_grace_period_stay() {
     let r2 = table(&[("app.css", "v2")]);
     publish(r1, &store).await;
     publish(r2, &store).await;
-    let mut prune = super::prune("memory://").keep(1).delete(true);
-    prune.target = Some(bucket(&store));
-    let report = prune.run().await.unwrap();
+    let report = super::prune("memory://")
+        .keep(1)
+        .delete(true)
+        .run_on(bucket(&store))
+        .await
+        .unwrap();
     // r1 was published within the grace period: kept whole.
     assert!(report.releases.iter().all(|r| r.kept));
     assert!(report.objects.is_empty() && report.manifests.is_empty());
@@ -409,7 +382,7 @@ async fn a_local_folder_gets_the_same_keys_and_bytes() {
 #[tokio::test]
 async fn urls_of_no_known_store_are_refused() {
     let assets = table(&[("app.css", "a{}")]);
-    for url in ["ftp://host/x", "http://[::1"] {
+    for url in ["ftp://host/x", "http://[::1", "memory://"] {
         let err = assets.publish(url).progress(false).run().await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Url, "{url}: {err}");
         assert!(err.to_string().starts_with(url), "{err}");
@@ -423,10 +396,7 @@ async fn a_published_release_costs_one_listing_unless_verified() {
     publish(assets, &store).await;
     // An object deleted by hand: the manifest still vouches for it.
     let b = find(assets, "b.css").hashed_path();
-    store
-        .delete(&Path::parse(format!("static/{b}")).unwrap())
-        .await
-        .unwrap();
+    store.delete(&at(b)).await.unwrap();
     let trusted = publish(assets, &store).await;
     assert!(trusted.uploaded.is_empty());
     assert_eq!(trusted.present, 2);
@@ -434,8 +404,7 @@ async fn a_published_release_costs_one_listing_unless_verified() {
         .publish("memory://")
         .progress(false)
         .verify(true)
-        .via_target(bucket(&store))
-        .run()
+        .run_on(bucket(&store))
         .await
         .unwrap();
     assert_eq!(verified.uploaded, vec![b.to_owned()]);
