@@ -37,7 +37,8 @@ fn releases() -> Vec<PathBuf> {
     binaries
 }
 
-/// What `export-assets` writes for a release: key -> bytes.
+/// What `export-assets` writes for a release, but its `manifest.json`: key
+/// -> bytes.
 fn exported(binary: &Path, dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let _ = std::fs::remove_dir_all(dir);
     let out = std::process::Command::new(binary)
@@ -46,19 +47,20 @@ fn exported(binary: &Path, dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
-    let mut files = BTreeMap::new();
-    for entry in walk(dir) {
-        let key = entry
-            .strip_prefix(dir)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_owned();
-        if key != "manifest.json" {
-            files.insert(key, std::fs::read(&entry).unwrap());
-        }
-    }
+    let mut files = tree(dir);
+    files.remove("manifest.json");
     files
+}
+
+/// Every file under `dir`: its path relative to `dir` -> its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|p| {
+            let key = p.strip_prefix(dir).unwrap().to_str().unwrap().to_owned();
+            (key, std::fs::read(&p).unwrap())
+        })
+        .collect()
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -391,19 +393,10 @@ fn folder(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>], dir: &Path)
         command.args(["publish-assets", url, "--precompressed"]);
         run_ok(command)
     };
-    let files = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
-        walk(dir)
-            .into_iter()
-            .map(|p| {
-                let key = p.strip_prefix(dir).unwrap().to_str().unwrap().to_owned();
-                (key, std::fs::read(&p).unwrap())
-            })
-            .collect()
-    };
 
     let stdout = publish(0);
     assert_eq!(uploaded(&stdout), truth[0].len(), "{stdout}");
-    let written = files(dir);
+    let written = tree(dir);
     let manifest_keys = manifests(written.keys().cloned());
     assert_eq!(manifest_keys.len(), 1, "{:?}", written.keys());
     for (key, bytes) in &truth[0] {
@@ -423,7 +416,7 @@ fn folder(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>], dir: &Path)
 
     publish(1);
     publish(2);
-    let before = files(dir);
+    let before = tree(dir);
     let mut prune = std::process::Command::new(&binaries[2]);
     prune.args([
         "prune-assets",
@@ -435,7 +428,7 @@ fn folder(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>], dir: &Path)
         "--delete",
     ]);
     let done = run_ok(prune);
-    let after = files(dir);
+    let after = tree(dir);
     let gone: BTreeSet<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
     assert_eq!(gone, only_release_1(truth, &manifest_keys), "{done}");
     for (key, bytes) in truth[1].iter().chain(&truth[2]) {
