@@ -89,13 +89,13 @@ fn lookup_table(out: &Path, assets: usize) {
     }
     let dir = out.join(format!("lookup-{entries}"));
     asset_build::Pipeline::new(&src).out_dir(&dir).run();
-    // The generated code names its blobs under `OUT_DIR/asset-build`; these
-    // live under `OUT_DIR/lookup-<n>/asset-build`.
+    // The generated code names its table under `OUT_DIR/asset-build`; this
+    // one lives under `OUT_DIR/lookup-<n>/asset-build`.
     let code = fs::read_to_string(dir.join("asset-build").join("assets.rs")).unwrap();
     let code = code.replace(
-        "\"/asset-build/blobs/",
-        &format!("\"/lookup-{entries}/asset-build/blobs/"),
+        "\"/asset-build/table.bin\"",
+        &format!("\"/lookup-{entries}/asset-build/table.bin\""),
     );
-    assert!(code.contains(&format!("/lookup-{entries}/asset-build/blobs/")));
+    assert!(code.contains(&format!("/lookup-{entries}/asset-build/table.bin")));
     fs::write(out.join(format!("lookup-{entries}.rs")), code).unwrap();
 }

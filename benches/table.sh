@@ -27,8 +27,8 @@ cp Cargo.lock "$CRATE/Cargo.lock"
 
 echo "Load before: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo ""
-echo "| assets | bytes per file | profile | assets.rs bytes | rustc wall s | rustc peak RSS MiB |"
-echo "|---|---|---|---|---|---|"
+echo "| assets | bytes per file | profile | assets.rs bytes | table.bin bytes | rustc wall s | rustc peak RSS MiB |"
+echo "|---|---|---|---|---|---|---|"
 for spec in "${@:-20000:100 2000:16384}"; do
     for one in $spec; do
         n=${one%%:*} size=${one##*:}
@@ -46,9 +46,9 @@ for spec in "${@:-20000:100 2000:16384}"; do
             touch "$CRATE/src/main.rs"
             (cd "$CRATE" && BENCH_ASSETS=$dir cargo build --quiet --profile "$profile")
             read -r w r _ _ <"$RUSTC_TIMES"
-            dirname=$([ "$profile" = dev ] && echo debug || echo release)
-            code=$(find "$CARGO_TARGET_DIR/$dirname/build" -path '*bench-corpus-*/out/asset-build/assets.rs' -newer "$dir" | head -1)
-            echo "| $n | $size | $profile | $(stat -c %s "$code") | $w | $((r / 1024)) |"
+            profile_dir=$([ "$profile" = dev ] && echo debug || echo release)
+            out=$(dirname "$(ls -t "$CARGO_TARGET_DIR"/$profile_dir/build/bench-corpus-*/out/asset-build/table.bin | head -1)")
+            echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(stat -c %s "$out/table.bin") | $w | $((r / 1024)) |"
         done
     done
 done

@@ -55,6 +55,7 @@ pub fn build(
         assets,
         code_path,
         manifest_path,
+        link_search: None,
         cache_hits: 0,
         shared_cache_hits: 0,
         compressions: 0,

@@ -1,47 +1,103 @@
-//! Stage 5: the generated Rust table and `manifest.json`.
+//! Stage 5: the embedded table, the code that includes it, and
+//! `manifest.json`.
 //!
-//! The table is one block expression that evaluates to
-//! `asset_runtime::Assets`, so that `include_assets!` can bind it to any
-//! name and every helper item stays private to the block. Each distinct
-//! blob is one `static B<n>: &[u8] = include_bytes!(...)` (never an array
-//! literal), each asset one `static A<n>` built by a `const fn`, and a
-//! `phf` map goes from request path to asset.
+//! The table is one byte string ([`asset_manifest::table`]): an index
+//! with a perfect hash from request path to asset, then every distinct
+//! blob end to end. The generated code is one expression,
+//! `Assets::__packed_v1(bytes, prefix)`, the same size for ten files or a
+//! hundred thousand, so rustc's time does not grow with the number of
+//! assets. The bytes are `include_bytes!("table.bin")`, or, where
+//! `link.rs` can write an object for the target, an `extern`
+//! static from `lib<symbol>.a`, so that rustc's memory does not grow with
+//! their size either.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use asset_manifest::layout::{BLOB_DIR, CODE_FILE, MANIFEST_FILE, OUTPUT_DIR};
+use asset_manifest::layout::{CODE_FILE, MANIFEST_FILE, OUTPUT_DIR, TABLE_FILE};
 use asset_manifest::manifest::{Manifest, ManifestAsset};
-use asset_manifest::{Encoding, Fingerprint};
+use asset_manifest::table::{AssetRecord, DataRange, TableWriter};
 
 use crate::Error;
+use crate::link::{self, Embed};
 use crate::stages::Built;
 use crate::store::{BlobStore, write_if_changed};
 
 /// The runtime crate, as generated code names it.
 pub const RT: &str = "::asset_runtime";
 
-/// Writes the table and the manifest into `output`, and removes the blobs
-/// nothing uses any more.
+/// What [`emit`] wrote.
+pub struct Emitted {
+    pub code_path: PathBuf,
+    pub manifest_path: PathBuf,
+    /// The folder of the table's static library, when it is linked: the
+    /// build script passes it to rustc (`cargo::rustc-link-search`).
+    pub link_search: Option<PathBuf>,
+}
+
+/// Writes the table, the code and the manifest into `output`, and removes
+/// the blobs nothing uses any more.
 pub fn emit(
     built: &Built,
     store: &BlobStore,
     output: &Path,
     prefix: &str,
-) -> Result<(PathBuf, PathBuf), Error> {
+    embed: Embed,
+) -> Result<Emitted, Error> {
+    let table = Table::new(built, store, prefix)?;
+    let code = match embed {
+        Embed::IncludeBytes => {
+            table.write_file(store, &output.join(TABLE_FILE))?;
+            remove_archives(output, None);
+            include_code(prefix)
+        }
+        Embed::Link => {
+            // The name follows the contents and the output folder (one per
+            // crate and profile), so that two crates' tables never clash in
+            // one binary, and a stale library can only fail to link.
+            let mut name = xxhash_rust::xxh3::Xxh3::new();
+            name.update(table.key.as_bytes());
+            name.update(output.as_os_str().as_encoded_bytes());
+            let symbol = format!("asset_table_{:016x}", name.digest());
+            table.write_archive(store, &output.join(format!("lib{symbol}.a")), &symbol)?;
+            remove_archives(output, Some(&symbol));
+            let _ = fs::remove_file(output.join(TABLE_FILE));
+            let _ = fs::remove_file(key_path(&output.join(TABLE_FILE)));
+            link_code(prefix, &symbol, table.len())
+        }
+    };
     let code_path = output.join(CODE_FILE);
-    write_if_changed(&code_path, code(built, prefix).as_bytes())?;
+    write_if_changed(&code_path, code.as_bytes())?;
     let manifest_path = output.join(MANIFEST_FILE);
     write_if_changed(&manifest_path, manifest(built, prefix).to_json().as_bytes())?;
     store.retain(&built.blobs);
-    Ok((code_path, manifest_path))
+    Ok(Emitted {
+        code_path,
+        manifest_path,
+        link_search: (embed == Embed::Link).then(|| output.to_path_buf()),
+    })
 }
 
-fn blob_expr(file: &str) -> String {
-    format!(
-        "::core::include_bytes!(::core::concat!(::core::env!(\"OUT_DIR\"), \"/{OUTPUT_DIR}/{BLOB_DIR}/{file}\"))"
-    )
+/// Removes the table libraries of earlier builds (all but `keep`).
+fn remove_archives(output: &Path, keep: Option<&str>) {
+    let Ok(entries) = fs::read_dir(output) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(symbol) = name
+            .strip_prefix("libasset_table_")
+            .and_then(|s| s.strip_suffix(".a"))
+        else {
+            continue;
+        };
+        if keep.is_none_or(|k| k.strip_prefix("asset_table_") != Some(symbol)) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// A Rust string literal.
@@ -49,105 +105,195 @@ pub fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
-/// `static MAP: phf::Map<&str, Entry> = ...;` over `entries`.
-pub fn map_item(entries: &[(&str, String)]) -> String {
-    let mut map = phf_codegen::Map::<&str>::new();
-    let phf_path = format!("{RT}::__private::phf");
-    map.phf_path(&phf_path);
-    for (key, value) in entries {
-        map.entry(key, value.as_str());
-    }
+const HEADER: &str = "// @generated by asset-build. Do not edit.\n";
+
+fn include_code(prefix: &str) -> String {
     format!(
-        "    static MAP: {RT}::__private::phf::Map<&'static str, {RT}::__private::Entry> = {};\n",
-        map.build()
+        "{HEADER}{RT}::Assets::__packed_v1(::core::include_bytes!(::core::concat!(::core::env!(\"OUT_DIR\"), \"/{OUTPUT_DIR}/{TABLE_FILE}\")), {})\n",
+        lit(prefix)
     )
 }
 
-fn code(built: &Built, prefix: &str) -> String {
-    let mut out = String::new();
-    out.push_str("// @generated by asset-build. Do not edit.\n{\n");
-    let mut blob_ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut blob_items = String::new();
-    let mut blob_id = |file: &str, items: &mut String| -> usize {
-        let next = blob_ids.len();
-        *blob_ids.entry(file.to_owned()).or_insert_with(|| {
-            let _ = writeln!(items, "    static B{next}: &[u8] = {};", blob_expr(file));
-            next
-        })
-    };
-    let mut asset_items = String::new();
-    for (i, asset) in built.assets.iter().enumerate() {
-        let mut variants = String::new();
-        let identity = blob_id(asset.print.hex(), &mut blob_items);
-        // The stored bytes: identity, or gzip for `.svgz`.
-        variant(
-            &mut variants,
-            &asset.print,
-            asset.stored_encoding,
-            identity,
-            asset.size,
-        );
-        for v in &asset.variants {
-            let id = blob_id(&v.blob, &mut blob_items);
-            variant(&mut variants, &asset.print, v.codec.encoding(), id, v.size);
-        }
-        let _ = writeln!(
-            asset_items,
-            "    static V{i}: [{RT}::Variant; {n}] = [{variants}];\n    static A{i}: {RT}::Asset = {RT}::Asset::__new({logical}, {hashed}, {url}, {logical_url}, {ct}, {sri}, &V{i});",
-            n = asset.variants.len() + 1,
-            logical = lit(&asset.logical),
-            hashed = lit(&asset.hashed),
-            url = lit(&asset.url),
-            logical_url = lit(&asset.logical_url),
-            ct = lit(&asset.content_type),
-            sri = lit(&asset.integrity),
-        );
-    }
-    out.push_str(&blob_items);
-    out.push_str(&asset_items);
-    let list: Vec<String> = (0..built.assets.len()).map(|i| format!("&A{i}")).collect();
-    let _ = writeln!(
-        out,
-        "    static LIST: [&{RT}::Asset; {}] = [{}];",
-        list.len(),
-        list.join(", ")
-    );
-    let entries: Vec<(&str, String)> = built
-        .assets
-        .iter()
-        .enumerate()
-        .flat_map(|(i, a)| {
-            let hashed = (
-                a.hashed.as_str(),
-                format!("{RT}::__private::Entry::hashed(&A{i})"),
-            );
-            // A file that keeps its (already digested) name has one path,
-            // and it is immutable.
-            let logical = (a.logical != a.hashed).then(|| {
-                (
-                    a.logical.as_str(),
-                    format!("{RT}::__private::Entry::logical(&A{i})"),
-                )
-            });
-            std::iter::once(hashed).chain(logical)
-        })
-        .collect();
-    out.push_str(&map_item(&entries));
-    let _ = writeln!(
-        out,
-        "    {RT}::Assets::__new(&MAP, &LIST, {})\n}}",
+fn link_code(prefix: &str, symbol: &str, len: u64) -> String {
+    format!(
+        "{HEADER}{{\n    #[link(name = \"{symbol}\", kind = \"static\")]\n    unsafe extern \"C\" {{\n        #[link_name = \"{symbol}\"]\n        static TABLE: [u8; {len}];\n    }}\n    // SAFETY: the library defines the symbol as {len} bytes, never written.\n    {RT}::Assets::__packed_v1(unsafe {{ &TABLE }}, {})\n}}\n",
         lit(prefix)
-    );
-    out
+    )
 }
 
-fn variant(out: &mut String, print: &Fingerprint, encoding: Encoding, blob: usize, size: u64) {
-    let _ = write!(
-        out,
-        "{RT}::Variant::__new({RT}::Encoding::{}, {}, B{blob}, \"{size}\"), ",
-        encoding.ident(),
-        lit(&print.etag(encoding))
-    );
+fn key_path(table: &Path) -> PathBuf {
+    let mut key_path = table.as_os_str().to_owned();
+    key_path.push(".key");
+    PathBuf::from(key_path)
+}
+
+/// The blobs in the order they are written, each once with its length,
+/// and where each one is in the data.
+struct Layout {
+    order: Vec<(String, u64)>,
+    at: HashMap<String, DataRange>,
+}
+
+fn layout(built: &Built, store: &BlobStore) -> Result<Layout, Error> {
+    let mut order = Vec::new();
+    let mut at: HashMap<String, DataRange> = HashMap::new();
+    let mut offset = 0u64;
+    let names = built.assets.iter().flat_map(|a| {
+        std::iter::once(a.print.hex().to_owned()).chain(a.variants.iter().map(|v| v.blob.clone()))
+    });
+    for name in names {
+        if at.contains_key(&name) {
+            continue;
+        }
+        let len = store.size(&name).ok_or_else(|| Error::Unreadable {
+            path: store.path(&name),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "the blob is missing"),
+        })?;
+        at.insert(name.clone(), (offset, len));
+        order.push((name, len));
+        offset += len;
+    }
+    Ok(Layout { order, at })
+}
+
+/// The table to write: its index, the blobs after it, and a key that
+/// names both.
+struct Table {
+    index: Vec<u8>,
+    order: Vec<(String, u64)>,
+    key: String,
+}
+
+impl Table {
+    fn new(built: &Built, store: &BlobStore, prefix: &str) -> Result<Table, Error> {
+        let Layout { order, at } = layout(built, store)?;
+        let mut writer = TableWriter::new(prefix);
+        for a in &built.assets {
+            let mut variants = vec![(
+                a.stored_encoding,
+                a.print.etag(a.stored_encoding),
+                at[a.print.hex()],
+            )];
+            for v in &a.variants {
+                let encoding = v.codec.encoding();
+                variants.push((encoding, a.print.etag(encoding), at[&v.blob]));
+            }
+            writer.push(AssetRecord {
+                logical_path: a.logical.clone(),
+                hashed_path: a.hashed.clone(),
+                url: a.url.clone(),
+                logical_url: a.logical_url.clone(),
+                content_type: a.content_type.clone(),
+                integrity: a.integrity.clone(),
+                variants,
+            });
+        }
+        let index = writer.finish().map_err(|e| Error::Table(e.to_string()))?;
+        let mut key = xxhash_rust::xxh3::Xxh3::new();
+        key.update(&index);
+        for (name, _) in &order {
+            key.update(name.as_bytes());
+            key.update(b"\0");
+        }
+        let key = format!("{:032x}\n", key.digest128());
+        Ok(Table { index, order, key })
+    }
+
+    /// The table's length: the index and every blob.
+    fn len(&self) -> u64 {
+        self.index.len() as u64 + self.order.iter().map(|(_, len)| len).sum::<u64>()
+    }
+
+    /// Writes the index, then each blob, streamed from the store so that
+    /// the build never holds them all in memory. Returns the length.
+    fn write_to(&self, store: &BlobStore, out: &mut impl Write) -> Result<u64, Error> {
+        let write_err = |source| Error::Write {
+            path: store.path(""),
+            source,
+        };
+        out.write_all(&self.index).map_err(write_err)?;
+        let mut written = self.index.len() as u64;
+        for (name, len) in &self.order {
+            let blob = store.path(name);
+            let mut file = fs::File::open(&blob).map_err(|source| Error::Unreadable {
+                path: blob.clone(),
+                source,
+            })?;
+            let copied = std::io::copy(&mut file, out).map_err(write_err)?;
+            if copied != *len {
+                return Err(Error::Unreadable {
+                    path: blob,
+                    source: std::io::Error::other(
+                        "the blob changed size while the table was written",
+                    ),
+                });
+            }
+            written += copied;
+        }
+        Ok(written)
+    }
+
+    /// Writes `table.bin` unless the one there has the same index and
+    /// blobs (the key file beside it records them).
+    fn write_file(&self, store: &BlobStore, path: &Path) -> Result<(), Error> {
+        let key_path = key_path(path);
+        let same_size = fs::metadata(path).is_ok_and(|m| m.len() == self.len());
+        if same_size && fs::read_to_string(&key_path).is_ok_and(|old| old == self.key) {
+            return Ok(());
+        }
+        let _ = fs::remove_file(&key_path);
+        write_streamed(path, |out| self.write_to(store, out).map(|_| ()))?;
+        write_if_changed(&key_path, self.key.as_bytes())
+    }
+
+    /// Writes `lib<symbol>.a` unless it is there: its name carries the key.
+    fn write_archive(&self, store: &BlobStore, path: &Path, symbol: &str) -> Result<(), Error> {
+        if fs::metadata(path).is_ok_and(|m| m.len() == link::archive_len(symbol, self.len())) {
+            return Ok(());
+        }
+        write_streamed(path, |out| {
+            let mut failure = None;
+            link::write_archive(out, symbol, self.len(), |out| {
+                self.write_to(store, out).map_err(|e| {
+                    let io = std::io::Error::other(e.to_string());
+                    failure = Some(e);
+                    io
+                })
+            })
+            .map_err(|source| {
+                failure.take().unwrap_or(Error::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            })
+        })
+    }
+}
+
+/// Writes a file through a buffered temporary file and a rename.
+fn write_streamed(
+    path: &Path,
+    body: impl FnOnce(&mut BufWriter<fs::File>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let write_err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let mut out = BufWriter::with_capacity(1 << 20, fs::File::create(&tmp).map_err(write_err)?);
+    let written = body(&mut out).and_then(|()| {
+        out.into_inner()
+            .map_err(|e| write_err(e.into_error()))?
+            .sync_all()
+            .map_err(write_err)
+    });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    fs::rename(&tmp, path).map_err(write_err)
 }
 
 fn manifest(built: &Built, prefix: &str) -> Manifest {

@@ -55,6 +55,8 @@ pub enum Error {
     /// Templates name assets that do not exist
     /// ([`Pipeline::check_templates`](crate::Pipeline::check_templates)).
     UnknownTemplateAssets(Vec<crate::UnknownTemplateAsset>),
+    /// The embedded table cannot be written: its index would pass 4 GiB.
+    Table(String),
     /// A glob pattern given to a setting is malformed.
     InvalidPattern {
         /// The pattern as written.
@@ -108,6 +110,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::MissingFolder(p) => write!(f, "asset folder {} does not exist", p.display()),
+            Error::Table(reason) => write!(f, "cannot write the asset table: {reason}"),
             Error::NotAFolder(p) => write!(f, "asset folder {} is not a folder", p.display()),
             Error::Unreadable { path, source } => {
                 write!(f, "cannot read {}: {source}", path.display())

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use asset_manifest::layout::OUTPUT_DIR;
 
+use crate::link::{EMBED_ENV, Embed};
 use crate::shared_cache::SharedCache;
 use crate::store::BlobStore;
 use crate::{Error, dev, discover, emit, glob, rewrite, stages, templates};
@@ -26,6 +27,7 @@ pub struct Pipeline {
     allow_missing: Vec<String>,
     rewrite_js_imports: bool,
     dev: Option<bool>,
+    embed: Option<Embed>,
     template_folders: Vec<PathBuf>,
 }
 
@@ -42,6 +44,9 @@ pub struct Report {
     pub code_path: PathBuf,
     /// The manifest (logical path -> hashed path, integrity, sizes).
     pub manifest_path: PathBuf,
+    /// Where the table's static library is, when it is linked
+    /// ([`Pipeline::embed`]); [`Pipeline::run`] passes it to rustc.
+    pub link_search: Option<PathBuf>,
     /// How many compressed variants came from the cache instead of being
     /// compressed again.
     pub cache_hits: usize,
@@ -94,6 +99,7 @@ impl Pipeline {
             allow_missing: Vec::new(),
             rewrite_js_imports: false,
             dev: None,
+            embed: None,
             template_folders: Vec::new(),
         }
     }
@@ -111,6 +117,18 @@ impl Pipeline {
     /// disk at run time.
     pub fn dev(mut self, on: bool) -> Self {
         self.dev = Some(on);
+        self
+    }
+
+    /// How the table's bytes reach the binary. By default, on x86-64 Linux,
+    /// as a static library the build writes (`Embed::Link`): only the
+    /// linker reads the bytes, so rustc's memory does not grow with them
+    /// (BENCHMARKS.md, "Generated code"). Elsewhere, or with
+    /// `ASSET_BUILD_EMBED=include_bytes` in the environment, through
+    /// `include_bytes!` (`Embed::IncludeBytes`). The bytes served are the
+    /// same either way.
+    pub fn embed(mut self, embed: Embed) -> Self {
+        self.embed = Some(embed);
         self
     }
 
@@ -281,9 +299,15 @@ impl Pipeline {
         if self.dev.is_none() {
             println!("cargo::rerun-if-env-changed={DEV_ENV}");
         }
+        if self.embed.is_none() {
+            println!("cargo::rerun-if-env-changed={EMBED_ENV}");
+        }
         let report = self.build()?;
         for path in &report.watched {
             println!("cargo::rerun-if-changed={}", path.display());
+        }
+        if let Some(dir) = &report.link_search {
+            println!("cargo::rustc-link-search=native={}", dir.display());
         }
         for warning in &report.warnings {
             println!("cargo::warning=asset-build: {warning}");
@@ -342,7 +366,13 @@ impl Pipeline {
         };
         let store = BlobStore::open(&output, shared)?;
         let built = stages::run(&found, &store, &settings)?;
-        let (code_path, manifest_path) = emit::emit(&built, &store, &output, &prefix)?;
+        let emitted = emit::emit(
+            &built,
+            &store,
+            &output,
+            &prefix,
+            self.embed.unwrap_or_else(Embed::from_env),
+        )?;
 
         let assets = built
             .assets
@@ -364,8 +394,9 @@ impl Pipeline {
             .collect();
         Ok(Report {
             assets,
-            code_path,
-            manifest_path,
+            code_path: emitted.code_path,
+            manifest_path: emitted.manifest_path,
+            link_search: emitted.link_search,
             cache_hits: built.cache_hits,
             shared_cache_hits: built.shared_hits,
             compressions: built.compressions,

@@ -1,7 +1,8 @@
 //! Where the build writes its output, under `OUT_DIR`:
 //!
 //! ```text
-//! $OUT_DIR/asset-build/assets.rs       the table, included by `include_assets!`
+//! $OUT_DIR/asset-build/assets.rs       the code, included by `include_assets!`
+//! $OUT_DIR/asset-build/table.bin       the table it includes (see `table`)
 //! $OUT_DIR/asset-build/manifest.json   read by `asset!` and other tools
 //! $OUT_DIR/asset-build/blobs/<sha256>  identity bytes, one file per content
 //! $OUT_DIR/asset-build/blobs/<sha256>.<codec tag>   compressed bytes
@@ -40,6 +41,8 @@ macro_rules! manifest_path {
 pub const OUTPUT_DIR: &str = output_dir!();
 /// The generated table's file name, in [`OUTPUT_DIR`].
 pub const CODE_FILE: &str = "assets.rs";
+/// The embedded table's file name ([`crate::table`]), in [`OUTPUT_DIR`].
+pub const TABLE_FILE: &str = "table.bin";
 /// The manifest's file name, in [`OUTPUT_DIR`] and in an export.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The blob folder's name, in [`OUTPUT_DIR`].

@@ -12,6 +12,7 @@
 //! | [`fingerprint`] | SHA-256 and SHA-384 of served bytes: the name hash, the ETag and the SRI value |
 //! | [`manifest`] | the `manifest.json` format, written by the build and by exports, read by `asset!` and deploy tools |
 //! | [`release`] | a published release's manifest (`manifests/<release id>.json`) and which bucket keys are assets |
+//! | [`table`] | the embedded table's bytes: an index (a perfect hash from request path to asset) and the variants' bytes |
 //! | [`suggest`] | did-you-mean for an unknown logical path |
 //! | [`text`] | the `charset` of text bytes, and bytes stored already encoded (`.svgz`) |
 //! | [`IMMUTABLE`] | the `Cache-Control` of a hashed URL |
@@ -35,6 +36,7 @@ pub mod naming;
 pub mod prefix;
 pub mod release;
 pub mod suggest;
+pub mod table;
 pub mod text;
 
 pub use encoding::Encoding;

@@ -1,49 +1,15 @@
 //! [`Assets`]: the table of one crate, and lookup in it.
 //!
-//! A table is either embedded (the bytes compiled in, a `phf` map from
-//! request path to [`Asset`]) or, in development mode, a
+//! A table is either embedded (the bytes compiled in: an index with a
+//! perfect hash from request path to [`Asset`], read at the first lookup,
+//! see [`asset_manifest::table`]) or, in development mode, a
 //! [`DevTable`](crate::dev) that reads the files from disk. Each kind has
 //! its own type; [`Assets`] holds one and adds the URL prefix.
 
 use std::sync::OnceLock;
 
-use crate::Asset;
 use crate::dev::DevTable;
-
-/// A map entry: which asset a request path names, and whether that path is
-/// the fingerprinted (immutable) one.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Entry {
-    asset: &'static Asset,
-    immutable: bool,
-}
-
-impl Entry {
-    /// The asset's hashed path (or a kept name): immutable.
-    pub const fn hashed(asset: &'static Asset) -> Self {
-        Entry {
-            asset,
-            immutable: true,
-        }
-    }
-
-    /// The asset's logical path.
-    pub const fn logical(asset: &'static Asset) -> Self {
-        Entry {
-            asset,
-            immutable: false,
-        }
-    }
-
-    fn lookup(&self) -> Lookup {
-        if self.immutable {
-            Lookup::Hashed(self.asset)
-        } else {
-            Lookup::Logical(self.asset)
-        }
-    }
-}
+use crate::{Asset, Variant};
 
 /// What a request path names.
 #[derive(Clone, Copy, Debug)]
@@ -75,30 +41,105 @@ pub struct Assets {
 
 #[derive(Debug)]
 enum Table {
-    Embedded(Embedded),
+    Embedded(Packed),
     Dev(&'static DevTable),
 }
 
-/// A table compiled into the binary.
+/// A table compiled into the binary, as bytes
+/// ([`asset_manifest::table`]), read at the first lookup.
+struct Packed {
+    bytes: &'static [u8],
+    decoded: OnceLock<Embedded>,
+}
+
+impl std::fmt::Debug for Packed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Packed")
+            .field("decoded", &self.decoded.get().map(|e| e.assets.len()))
+            .finish()
+    }
+}
+
+impl Packed {
+    fn get(&self) -> &Embedded {
+        self.decoded.get_or_init(|| Embedded::decode(self.bytes))
+    }
+}
+
+/// A table read from its bytes: the records, and the perfect hash from
+/// request path to record.
 #[derive(Debug)]
 struct Embedded {
-    map: &'static phf::Map<&'static str, Entry>,
     /// Ordered by logical path.
-    list: &'static [&'static Asset],
+    assets: &'static [Asset],
+    key: u64,
+    disps: Box<[(u32, u32)]>,
+    /// `asset << 1 | immutable`, in the hash's order.
+    entries: Box<[u32]>,
 }
 
 impl Embedded {
+    fn decode(bytes: &'static [u8]) -> Embedded {
+        // The build wrote these bytes for this format (`__packed_v1`), so
+        // an error here is a bug, never an input to handle.
+        let table = asset_manifest::table::Table::parse(bytes)
+            .unwrap_or_else(|e| panic!("the embedded asset table is damaged: {e}"));
+        let variants: &'static [Variant] = (0..table.variant_count())
+            .map(|i| {
+                let v = table.variant(i);
+                Variant::__new(v.encoding, v.etag, v.bytes, v.content_length)
+            })
+            .collect::<Vec<_>>()
+            .leak();
+        let assets = (0..table.len())
+            .map(|i| {
+                let a = table.asset(i);
+                Asset::__new(
+                    a.logical_path,
+                    a.hashed_path,
+                    a.url,
+                    a.logical_url,
+                    a.content_type,
+                    a.integrity,
+                    &variants[a.variants],
+                )
+            })
+            .collect::<Vec<_>>()
+            .leak();
+        let (key, disps, entries) = table.map();
+        Embedded {
+            assets,
+            key,
+            disps: disps.into(),
+            entries: entries.into(),
+        }
+    }
+
     fn lookup(&self, path: &str) -> Option<Lookup> {
-        self.map.get(path).map(Entry::lookup)
+        let (i, immutable) =
+            asset_manifest::table::lookup(self.key, &self.disps, &self.entries, path, |i, imm| {
+                let a = &self.assets[i];
+                if imm {
+                    a.hashed_path()
+                } else {
+                    a.logical_path()
+                }
+            })?;
+        let asset = &self.assets[i];
+        Some(if immutable {
+            Lookup::Hashed(asset)
+        } else {
+            Lookup::Logical(asset)
+        })
     }
 
     fn get(&self, logical_path: &str) -> Option<&'static Asset> {
-        let entry = self.map.get(logical_path)?;
-        (entry.asset.logical_path() == logical_path).then_some(entry.asset)
+        let asset = self.lookup(logical_path)?.asset();
+        (asset.logical_path() == logical_path).then_some(asset)
     }
 
     fn index_of(&self, logical_path: &str) -> Option<usize> {
-        self.list
+        self.assets
             .binary_search_by(|a| a.logical_path().cmp(logical_path))
             .ok()
     }
@@ -149,14 +190,15 @@ impl std::fmt::Debug for UrlPrefixError {
 impl std::error::Error for UrlPrefixError {}
 
 impl Assets {
+    /// The table `asset-build` generates: `bytes` is a table in format 1
+    /// of [`asset_manifest::table`], read at the first lookup.
     #[doc(hidden)]
-    pub const fn __new(
-        map: &'static phf::Map<&'static str, Entry>,
-        list: &'static [&'static Asset],
-        url_prefix: &'static str,
-    ) -> Self {
+    pub const fn __packed_v1(bytes: &'static [u8], url_prefix: &'static str) -> Self {
         Assets {
-            table: Table::Embedded(Embedded { map, list }),
+            table: Table::Embedded(Packed {
+                bytes,
+                decoded: OnceLock::new(),
+            }),
             url_prefix,
             prefix_override: OnceLock::new(),
             release: OnceLock::new(),
@@ -205,7 +247,7 @@ impl Assets {
             fresh = true;
             let prefix: &'static str = Box::leak(prefix.clone().into_boxed_str());
             let list = match &self.table {
-                Table::Embedded(embedded) => embedded.list,
+                Table::Embedded(packed) => packed.get().assets,
                 // Development-mode assets are built under the current prefix.
                 Table::Dev(_) => &[],
             };
@@ -233,7 +275,7 @@ impl Assets {
     /// `css/app.3f2a1b9c4d5e6f70.css` or `css/app.css`.
     pub fn lookup(&self, path: &str) -> Option<Lookup> {
         match &self.table {
-            Table::Embedded(embedded) => embedded.lookup(path),
+            Table::Embedded(packed) => packed.get().lookup(path),
             Table::Dev(dev) => dev.lookup(path, self.url_prefix(), self.url_prefix),
         }
     }
@@ -241,7 +283,7 @@ impl Assets {
     /// The asset at a logical path such as `css/app.css`.
     pub fn get(&self, logical_path: &str) -> Option<&'static Asset> {
         match &self.table {
-            Table::Embedded(embedded) => embedded.get(logical_path),
+            Table::Embedded(packed) => packed.get().get(logical_path),
             Table::Dev(dev) => dev.get(logical_path, self.url_prefix(), self.url_prefix),
         }
     }
@@ -250,8 +292,8 @@ impl Assets {
     /// `Some("/static/css/app.3f2a1b9c4d5e6f70.css")`.
     pub fn url(&self, logical_path: &str) -> Option<&'static str> {
         match (&self.table, self.prefix_override.get()) {
-            (Table::Embedded(embedded), Some(o)) => {
-                embedded.index_of(logical_path).map(|i| o.urls[i])
+            (Table::Embedded(packed), Some(o)) => {
+                packed.get().index_of(logical_path).map(|i| o.urls[i])
             }
             _ => self.get(logical_path).map(Asset::url),
         }
@@ -279,7 +321,7 @@ impl Assets {
     /// How many assets there are.
     pub fn len(&self) -> usize {
         match &self.table {
-            Table::Embedded(embedded) => embedded.list.len(),
+            Table::Embedded(packed) => packed.get().assets.len(),
             Table::Dev(dev) => dev.len(),
         }
     }
@@ -331,7 +373,7 @@ impl IntoIterator for &Assets {
 
     fn into_iter(self) -> Iter {
         Iter(match &self.table {
-            Table::Embedded(embedded) => IterInner::Embedded(embedded.list.iter()),
+            Table::Embedded(packed) => IterInner::Embedded(packed.get().assets.iter()),
             Table::Dev(dev) => {
                 IterInner::Dev(dev.all(self.url_prefix(), self.url_prefix).into_iter())
             }
@@ -345,7 +387,7 @@ pub struct Iter(IterInner);
 
 #[derive(Debug)]
 enum IterInner {
-    Embedded(std::slice::Iter<'static, &'static Asset>),
+    Embedded(std::slice::Iter<'static, Asset>),
     Dev(std::vec::IntoIter<&'static Asset>),
 }
 
@@ -354,7 +396,7 @@ impl Iterator for Iter {
 
     fn next(&mut self) -> Option<&'static Asset> {
         match &mut self.0 {
-            IterInner::Embedded(it) => it.next().copied(),
+            IterInner::Embedded(it) => it.next(),
             IterInner::Dev(it) => it.next(),
         }
     }

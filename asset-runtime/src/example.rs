@@ -1,6 +1,7 @@
 //! A two-file table for the documentation's examples, so that they compile
 //! and run without a build script: `css/app.css` and `js/app.js`, exactly
-//! as `asset-build` generates them (a test below checks the hashes).
+//! as `asset-build` generates them (a test below writes the table again
+//! and compares; `ASSET_RUNTIME_BLESS=1` rewrites `example.table`).
 
 /// Defines `static ASSETS: asset_runtime::Assets` holding `css/app.css` and
 /// `js/app.js`, for the documentation's examples. An app uses
@@ -9,67 +10,63 @@
 #[macro_export]
 macro_rules! __example_assets {
     () => {
-        static ASSETS: $crate::Assets = {
-            static B0: &[u8] = b"body { color: #1f4e79; font-family: system-ui, sans-serif; }\n";
-            static B1: &[u8] = b"document.documentElement.dataset.js = \"on\";\n";
-            static V0: [$crate::Variant; 1] = [$crate::Variant::__new(
-                $crate::Encoding::Identity,
-                "\"257138f5fc7640792cbf0b05d647c393\"",
-                B0,
-                "61",
-            )];
-            static A0: $crate::Asset = $crate::Asset::__new(
-                "css/app.css",
-                "css/app.257138f5fc764079.css",
-                "/static/css/app.257138f5fc764079.css",
-                "/static/css/app.css",
-                "text/css; charset=utf-8",
-                "sha384-q/fU5J61jcjcUScc+kCXLtdb05tS4X6u5fNsn4kDIcL1ztpOqNHISHEsdl3i23D6",
-                &V0,
-            );
-            static V1: [$crate::Variant; 1] = [$crate::Variant::__new(
-                $crate::Encoding::Identity,
-                "\"fdfb021ce04e79ddd056c48a9169fc97\"",
-                B1,
-                "44",
-            )];
-            static A1: $crate::Asset = $crate::Asset::__new(
-                "js/app.js",
-                "js/app.fdfb021ce04e79dd.js",
-                "/static/js/app.fdfb021ce04e79dd.js",
-                "/static/js/app.js",
-                "text/javascript; charset=utf-8",
-                "sha384-gvQ/4PxsO3hLuXW60yJSL16A2AeT5r1giHe0PnBHUZQWakj6AUnESOplPpThPO4o",
-                &V1,
-            );
-            static LIST: [&$crate::Asset; 2] = [&A0, &A1];
-            static MAP: $crate::__private::phf::Map<&'static str, $crate::__private::Entry> =
-                $crate::__private::phf::Map {
-                    key: 16287231350648472473,
-                    disps: &[(0, 0), (1, 0)],
-                    entries: &[
-                        (
-                            "css/app.257138f5fc764079.css",
-                            $crate::__private::Entry::hashed(&A0),
-                        ),
-                        ("css/app.css", $crate::__private::Entry::logical(&A0)),
-                        ("js/app.js", $crate::__private::Entry::logical(&A1)),
-                        (
-                            "js/app.fdfb021ce04e79dd.js",
-                            $crate::__private::Entry::hashed(&A1),
-                        ),
-                    ],
-                };
-            $crate::Assets::__new(&MAP, &LIST, "/static/")
-        };
+        static ASSETS: $crate::Assets =
+            $crate::Assets::__packed_v1($crate::__private::EXAMPLE_TABLE, "/static/");
     };
 }
 
+/// The example table's bytes, as `asset-build` writes them (a test below
+/// writes them again and compares).
+#[doc(hidden)]
+pub const EXAMPLE_TABLE: &[u8] = include_bytes!("example.table");
+
 #[cfg(test)]
 mod tests {
+    use asset_manifest::table::{AssetRecord, TableWriter};
     use asset_manifest::{Encoding, Fingerprint, fingerprint, naming};
 
     crate::__example_assets!();
+
+    const FILES: [(&str, &str, &[u8]); 2] = [
+        (
+            "css/app.css",
+            "text/css; charset=utf-8",
+            b"body { color: #1f4e79; font-family: system-ui, sans-serif; }\n",
+        ),
+        (
+            "js/app.js",
+            "text/javascript; charset=utf-8",
+            b"document.documentElement.dataset.js = \"on\";\n",
+        ),
+    ];
+
+    #[test]
+    fn the_example_table_is_written_as_the_build_writes_it() {
+        let mut writer = TableWriter::new("/static/");
+        for (logical, content_type, bytes) in FILES {
+            let print = Fingerprint::of(bytes);
+            let hashed = naming::hashed_path(logical, print.name_hash());
+            let range = writer.data(bytes);
+            writer.push(AssetRecord {
+                url: format!("/static/{hashed}"),
+                logical_url: format!("/static/{logical}"),
+                logical_path: logical.to_owned(),
+                hashed_path: hashed,
+                content_type: content_type.to_owned(),
+                integrity: fingerprint::integrity(bytes),
+                variants: vec![(Encoding::Identity, print.etag(Encoding::Identity), range)],
+            });
+        }
+        let table = writer.finish().unwrap();
+        if std::env::var_os("ASSET_RUNTIME_BLESS").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/example.table");
+            std::fs::write(path, &table).unwrap();
+        }
+        assert!(
+            table == super::EXAMPLE_TABLE,
+            "src/example.table is stale: run the test again with ASSET_RUNTIME_BLESS=1"
+        );
+    }
 
     #[test]
     fn the_example_table_is_what_the_build_would_generate() {

@@ -202,8 +202,7 @@ macro_rules! include_assets {
 /// Items used by the code that `asset-build` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::assets::Entry;
     pub use crate::dev::{DevFile, DevTable};
+    pub use crate::example::EXAMPLE_TABLE;
     pub use asset_macros::__table_path as table_path;
-    pub use phf;
 }

@@ -201,12 +201,16 @@ mod tests {
 
     // An empty table is enough to check the mount rules: nothing is found,
     // and whatever is outside the mount never reaches the table.
-    static MAP: phf::Map<&'static str, crate::assets::Entry> = phf::Map::new();
-    static EMPTY: Assets = Assets::__new(&MAP, &[], "/static/");
+    fn empty() -> &'static Assets {
+        let table = asset_manifest::table::TableWriter::new("/static/")
+            .finish()
+            .unwrap();
+        Box::leak(Box::new(Assets::__packed_v1(table.leak(), "/static/")))
+    }
 
     #[test]
     fn mount_paths_are_normalised() {
-        let service = EMPTY.service();
+        let service = empty().service();
         assert_eq!(service.mount_path(), "");
         assert_eq!(service.clone().mount("/static/").mount_path(), "/static");
         assert_eq!(service.clone().mount_unchecked("/").mount_path(), "");
@@ -218,13 +222,13 @@ mod tests {
         expected = "mounted at `/assets` (mount), but the asset table's URLs are under `/static/`"
     )]
     fn a_mount_path_that_is_not_the_prefix_is_reported() {
-        let _ = EMPTY.service().mount("/assets");
+        let _ = empty().service().mount("/assets");
     }
 
     #[cfg(feature = "axum")]
     #[test]
     fn a_nest_path_that_is_not_the_prefix_is_reported() {
-        let service = EMPTY.service();
+        let service = empty().service();
         assert_eq!(service.nest_mismatch("/static"), None);
         assert_eq!(service.nest_mismatch("/static/"), None);
         let message = service.nest_mismatch("/assets").unwrap();
@@ -238,12 +242,12 @@ mod tests {
     #[test]
     #[should_panic(expected = "starts with `/`")]
     fn a_mount_path_is_absolute() {
-        let _ = EMPTY.service().mount("static");
+        let _ = empty().service().mount("static");
     }
 
     #[test]
     fn unknown_paths_are_404() {
-        let service = EMPTY.service().mount("/static");
+        let service = empty().service().mount("/static");
         let request = Request::get("/static/app.css").body(()).unwrap();
         assert_eq!(service.respond(&request).status(), 404);
         let outside = Request::get("/staticx/app.css").body(()).unwrap();

@@ -20,6 +20,7 @@ use std::process::Command;
 use asset_tests::client;
 use asset_tests::fixture::{Fixture, Running, copy_dir, workspace};
 use reqwest::Url;
+use sha2::{Digest, Sha256};
 
 /// A package, pinned, and the folders of it that are served, as
 /// `(folder in the package, folder under the package's own name)`.
@@ -310,7 +311,7 @@ fn the_shared_compression_cache_changes_no_served_byte() {
     let second = build("second");
     assert_eq!(second.compressions, 0);
     assert_eq!(second.shared_cache_hits, cold.compressions);
-    for file in ["assets.rs", "manifest.json"] {
+    for file in ["assets.rs", "table.bin", "manifest.json"] {
         let read =
             |out: &str| std::fs::read(work.join(out).join("asset-build").join(file)).unwrap();
         assert!(read("first") == read("second"), "{file} differs");
@@ -429,7 +430,41 @@ async fn every_reference_in_every_served_file_names_a_hashed_asset() {
         ("leaflet", (8, 2, 0)),
     ]);
     assert_eq!(counts, expected);
+
+    // Every response the server gives for every hashed URL in each coding,
+    // digested: status, the headers that describe the body, and the body.
+    // The digest was recorded before the table became bytes
+    // (`asset_manifest::table`), when every blob was its own static: the
+    // served bytes have not changed since.
+    let mut digest = Sha256::new();
+    for url in table.values() {
+        for coding in ["br", "gzip", "identity"] {
+            let r = client()
+                .get(base.join(url).unwrap())
+                .header("accept-encoding", coding)
+                .send()
+                .await
+                .unwrap();
+            digest.update(format!("{url} {coding} {}\n", r.status()));
+            for name in ["content-encoding", "content-type", "content-length", "etag"] {
+                let value = r
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned());
+                digest.update(format!("{name}: {value:?}\n"));
+            }
+            digest.update(r.bytes().await.unwrap());
+        }
+    }
+    assert_eq!(
+        format!("{:x}", digest.finalize()),
+        SERVED_DIGEST,
+        "the bytes served for the npm packages changed"
+    );
 }
+
+/// See the end of `every_reference_in_every_served_file_names_a_hashed_asset`.
+const SERVED_DIGEST: &str = "b240f4d8044c4dc2bae0d68cf2877450c45a473a23c88154d543c743c2d11f89";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn changing_one_font_renames_exactly_the_files_that_reach_it() {

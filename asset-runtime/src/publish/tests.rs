@@ -5,55 +5,46 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use asset_manifest::{Fingerprint, naming, release};
+use asset_manifest::table::{AssetRecord, TableWriter};
+use asset_manifest::{Encoding, Fingerprint, naming, release};
 use object_store::memory::InMemory;
 use object_store::path::Path;
 use object_store::{Attribute, ObjectStoreExt, PutPayload};
 
 use super::store::Target;
 use super::*;
-use crate::{Asset, Encoding, Variant};
+use crate::Asset;
 
 /// A table of `(logical path, contents)`, each with a fake `br` sibling
 /// (its bytes prefixed with `br:`), as `include_assets!` would define it.
 fn table(files: &[(&str, &str)]) -> &'static Assets {
-    let mut list: Vec<&'static Asset> = files
-        .iter()
-        .map(|(logical, contents)| {
-            let bytes: &'static [u8] = contents.as_bytes().to_vec().leak();
-            let br: &'static [u8] = format!("br:{contents}").into_bytes().leak();
-            let print = Fingerprint::of(bytes);
-            let hashed: &'static str = naming::hashed_path(logical, print.name_hash()).leak();
-            let variants: &'static [Variant] = vec![
-                Variant::__new(Encoding::Identity, "\"i\"", bytes, "0"),
-                Variant::__new(Encoding::Brotli, "\"i-br\"", br, "0"),
-            ]
-            .leak();
-            &*Box::leak(Box::new(Asset::__new(
-                logical.to_string().leak(),
-                hashed,
-                format!("/static/{hashed}").leak(),
-                format!("/static/{logical}").leak(),
-                "text/css; charset=utf-8",
-                "sha384-x",
-                variants,
-            )))
-        })
-        .collect();
-    list.sort_by_key(|a| a.logical_path());
-    let map = Box::leak(Box::new(phf::Map {
-        key: 0,
-        disps: &[],
-        entries: &[],
-    }));
-    Box::leak(Box::new(Assets::__new(map, list.leak(), "/static/")))
+    let mut writer = TableWriter::new("/static/");
+    for (logical, contents) in files {
+        let print = Fingerprint::of(contents.as_bytes());
+        let hashed = naming::hashed_path(logical, print.name_hash());
+        let identity = writer.data(contents.as_bytes());
+        let br = writer.data(format!("br:{contents}").as_bytes());
+        writer.push(AssetRecord {
+            logical_path: logical.to_string(),
+            url: format!("/static/{hashed}"),
+            logical_url: format!("/static/{logical}"),
+            hashed_path: hashed,
+            content_type: "text/css; charset=utf-8".into(),
+            integrity: "sha384-x".into(),
+            variants: vec![
+                (Encoding::Identity, "\"i\"".into(), identity),
+                (Encoding::Brotli, "\"i-br\"".into(), br),
+            ],
+        });
+    }
+    let bytes = writer.finish().unwrap().leak();
+    Box::leak(Box::new(Assets::__packed_v1(bytes, "/static/")))
 }
 
-/// The asset at `logical` (the test tables have no lookup map).
+/// The asset at `logical`.
 fn find(assets: &Assets, logical: &str) -> &'static Asset {
     assets
-        .iter()
-        .find(|a| a.logical_path() == logical)
+        .get(logical)
         .unwrap_or_else(|| panic!("no {logical}"))
 }
 

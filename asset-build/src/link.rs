@@ -1,0 +1,360 @@
+//! The table as a native static library, so that rustc never holds its
+//! bytes.
+//!
+//! `include_bytes!` costs rustc about 5 MiB of memory per MB embedded in a
+//! dev build and 13 MiB in a release build (the bytes are copied into the
+//! constant, LLVM's module, its bitcode and the object file). Linked
+//! instead, the table is one data section of an ELF object in a `lib*.a`
+//! archive that the build writes itself, streaming the blobs from disk; the
+//! generated code declares it as an `extern` static of known length, and
+//! only the linker reads it. See BENCHMARKS.md, "Generated code".
+//!
+//! Written for x86-64 Linux (ELF64, little-endian), the one target this
+//! crate's tests link and run; every other target, and Miri (which cannot
+//! read native statics), gets `include_bytes!`. `ASSET_BUILD_EMBED=include_bytes`
+//! forces `include_bytes!` everywhere.
+
+use std::io::{self, Write};
+
+/// The environment variable that chooses how the table is embedded:
+/// `include_bytes` or `link` (the default where the target allows it).
+pub const EMBED_ENV: &str = "ASSET_BUILD_EMBED";
+
+/// How the generated code gets the table's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Embed {
+    /// `include_bytes!("table.bin")`.
+    IncludeBytes,
+    /// An `extern` static from `lib<name>.a`.
+    Link,
+}
+
+impl Embed {
+    /// What the build script's target allows and the environment asks for.
+    pub fn from_env() -> Embed {
+        let var = |name: &str| std::env::var(name).unwrap_or_default();
+        let linkable = var("CARGO_CFG_TARGET_ARCH") == "x86_64"
+            && var("CARGO_CFG_TARGET_OS") == "linux"
+            && var("CARGO_CFG_TARGET_ENDIAN") == "little"
+            && std::env::var_os("CARGO_CFG_MIRI").is_none();
+        if linkable && var(EMBED_ENV).trim() != "include_bytes" {
+            Embed::Link
+        } else {
+            Embed::IncludeBytes
+        }
+    }
+}
+
+const ELF_HEADER: u64 = 64;
+const SECTION_HEADER: u64 = 64;
+const SYMBOL: u64 = 24;
+const DATA_ALIGN: u64 = 16;
+
+/// Section names, NUL-separated, and each one's offset.
+const SHSTRTAB: &[u8] = b"\0.rodata.asset_table\0.symtab\0.strtab\0.shstrtab\0.note.GNU-stack\0";
+const NAME_RODATA: u32 = 1;
+const NAME_SYMTAB: u32 = 21;
+const NAME_STRTAB: u32 = 29;
+const NAME_SHSTRTAB: u32 = 37;
+const NAME_NOTE: u32 = 47;
+
+fn pad(n: u64, align: u64) -> u64 {
+    n.div_ceil(align) * align
+}
+
+/// The member name of the object inside the archive.
+const MEMBER: &str = "asset_table.o/";
+
+/// The size of the archive [`write_archive`] writes for `data_len` bytes
+/// under `symbol`.
+pub fn archive_len(symbol: &str, data_len: u64) -> u64 {
+    let object = object_len(symbol, data_len);
+    8 + 60 + pad(symbol_table_len(symbol), 2) + 60 + pad(object, 2)
+}
+
+fn symbol_table_len(symbol: &str) -> u64 {
+    4 + 4 + symbol.len() as u64 + 1
+}
+
+fn strtab(symbol: &str) -> Vec<u8> {
+    let mut s = vec![0];
+    s.extend_from_slice(symbol.as_bytes());
+    s.push(0);
+    s
+}
+
+/// Offsets inside the object: data, symtab, strtab, shstrtab, section
+/// headers, and the total length.
+fn object_layout(symbol: &str, data_len: u64) -> [u64; 6] {
+    let data = pad(ELF_HEADER, DATA_ALIGN);
+    let symtab = pad(data + data_len, 8);
+    let strtab = symtab + 2 * SYMBOL;
+    let shstrtab = strtab + strtab_len(symbol);
+    let headers = pad(shstrtab + SHSTRTAB.len() as u64, 8);
+    [
+        data,
+        symtab,
+        strtab,
+        shstrtab,
+        headers,
+        headers + 6 * SECTION_HEADER,
+    ]
+}
+
+fn strtab_len(symbol: &str) -> u64 {
+    symbol.len() as u64 + 2
+}
+
+fn object_len(symbol: &str, data_len: u64) -> u64 {
+    object_layout(symbol, data_len)[5]
+}
+
+/// A GNU `ar` member header.
+fn member_header(out: &mut impl Write, name: &str, size: u64) -> io::Result<()> {
+    let header = format!("{name:<16}{:<12}{:<6}{:<6}{:<8}{size:<10}`\n", 0, 0, 0, 644);
+    debug_assert_eq!(header.len(), 60);
+    out.write_all(header.as_bytes())
+}
+
+/// Writes `lib<name>.a`: an archive whose one member is an ELF object
+/// defining `symbol`, `data_len` bytes long, in a read-only section. `data`
+/// writes exactly those bytes.
+pub fn write_archive<W: Write>(
+    out: &mut W,
+    symbol: &str,
+    data_len: u64,
+    data: impl FnOnce(&mut W) -> io::Result<u64>,
+) -> io::Result<()> {
+    out.write_all(b"!<arch>\n")?;
+    // The symbol index ("/"), so that the linker finds the symbol without
+    // scanning: one symbol, in the member that follows.
+    let index_len = symbol_table_len(symbol);
+    member_header(out, "/", index_len)?;
+    let member_at = 8 + 60 + pad(index_len, 2);
+    out.write_all(&1u32.to_be_bytes())?;
+    out.write_all(&u32::try_from(member_at).expect("small").to_be_bytes())?;
+    out.write_all(symbol.as_bytes())?;
+    out.write_all(&[0])?;
+    if index_len % 2 == 1 {
+        out.write_all(b"\n")?;
+    }
+
+    let object_len = object_len(symbol, data_len);
+    member_header(out, MEMBER, object_len)?;
+    let [data_at, symtab, strtab_at, shstrtab, headers, end] = object_layout(symbol, data_len);
+    debug_assert_eq!(end, object_len);
+
+    // ELF header: ELF64, little-endian, relocatable, x86-64.
+    let mut h = Vec::with_capacity(64);
+    h.extend_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0]);
+    h.extend_from_slice(&[0; 8]);
+    h.extend_from_slice(&1u16.to_le_bytes()); // ET_REL
+    h.extend_from_slice(&62u16.to_le_bytes()); // EM_X86_64
+    h.extend_from_slice(&1u32.to_le_bytes()); // EV_CURRENT
+    h.extend_from_slice(&0u64.to_le_bytes()); // entry
+    h.extend_from_slice(&0u64.to_le_bytes()); // program headers
+    h.extend_from_slice(&headers.to_le_bytes()); // section headers
+    h.extend_from_slice(&0u32.to_le_bytes()); // flags
+    h.extend_from_slice(&64u16.to_le_bytes()); // header size
+    h.extend_from_slice(&0u16.to_le_bytes()); // program header size
+    h.extend_from_slice(&0u16.to_le_bytes()); // program headers
+    h.extend_from_slice(&64u16.to_le_bytes()); // section header size
+    h.extend_from_slice(&6u16.to_le_bytes()); // sections
+    h.extend_from_slice(&4u16.to_le_bytes()); // .shstrtab's index
+    h.resize(data_at as usize, 0);
+    out.write_all(&h)?;
+
+    let written = data(out)?;
+    if written != data_len {
+        return Err(io::Error::other(format!(
+            "the table changed size while it was written ({written} bytes, not {data_len})"
+        )));
+    }
+    out.write_all(&vec![0; (symtab - data_at - data_len) as usize])?;
+
+    // Symbols: the null one, then the table, global, hidden (not exported
+    // from a shared library), at the start of section 1.
+    let mut s = vec![0u8; SYMBOL as usize];
+    s.extend_from_slice(&1u32.to_le_bytes()); // name: offset 1 in .strtab
+    s.push(0x11); // STB_GLOBAL, STT_OBJECT
+    s.push(2); // STV_HIDDEN
+    s.extend_from_slice(&1u16.to_le_bytes()); // section 1
+    s.extend_from_slice(&0u64.to_le_bytes()); // value
+    s.extend_from_slice(&data_len.to_le_bytes()); // size
+    out.write_all(&s)?;
+    out.write_all(&strtab(symbol))?;
+    out.write_all(SHSTRTAB)?;
+    out.write_all(&vec![
+        0;
+        (headers - shstrtab - SHSTRTAB.len() as u64) as usize
+    ])?;
+
+    // Section headers: null, .rodata.asset_table, .symtab, .strtab,
+    // .shstrtab, and an empty .note.GNU-stack (no executable stack).
+    let section = |name: u32,
+                   kind: u32,
+                   flags: u64,
+                   offset: u64,
+                   size: u64,
+                   link: u32,
+                   info: u32,
+                   align: u64,
+                   entsize: u64| {
+        let mut s = Vec::with_capacity(64);
+        s.extend_from_slice(&name.to_le_bytes());
+        s.extend_from_slice(&kind.to_le_bytes());
+        s.extend_from_slice(&flags.to_le_bytes());
+        s.extend_from_slice(&0u64.to_le_bytes()); // address
+        s.extend_from_slice(&offset.to_le_bytes());
+        s.extend_from_slice(&size.to_le_bytes());
+        s.extend_from_slice(&link.to_le_bytes());
+        s.extend_from_slice(&info.to_le_bytes());
+        s.extend_from_slice(&align.to_le_bytes());
+        s.extend_from_slice(&entsize.to_le_bytes());
+        s
+    };
+    const PROGBITS: u32 = 1;
+    const SYMTAB: u32 = 2;
+    const STRTAB: u32 = 3;
+    const ALLOC: u64 = 2;
+    let sections = [
+        vec![0; SECTION_HEADER as usize],
+        section(
+            NAME_RODATA,
+            PROGBITS,
+            ALLOC,
+            data_at,
+            data_len,
+            0,
+            0,
+            DATA_ALIGN,
+            0,
+        ),
+        // link: .strtab; info: the first global symbol.
+        section(NAME_SYMTAB, SYMTAB, 0, symtab, 2 * SYMBOL, 3, 1, 8, SYMBOL),
+        section(
+            NAME_STRTAB,
+            STRTAB,
+            0,
+            strtab_at,
+            strtab_len(symbol),
+            0,
+            0,
+            1,
+            0,
+        ),
+        section(
+            NAME_SHSTRTAB,
+            STRTAB,
+            0,
+            shstrtab,
+            SHSTRTAB.len() as u64,
+            0,
+            0,
+            1,
+            0,
+        ),
+        section(NAME_NOTE, PROGBITS, 0, headers, 0, 0, 0, 1, 0),
+    ];
+    for s in sections {
+        out.write_all(&s)?;
+    }
+    if object_len % 2 == 1 {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_names_are_where_the_headers_say() {
+        for (offset, name) in [
+            (NAME_RODATA, ".rodata.asset_table"),
+            (NAME_SYMTAB, ".symtab"),
+            (NAME_STRTAB, ".strtab"),
+            (NAME_SHSTRTAB, ".shstrtab"),
+            (NAME_NOTE, ".note.GNU-stack"),
+        ] {
+            let rest = &SHSTRTAB[offset as usize..];
+            let end = rest.iter().position(|&b| b == 0).unwrap();
+            assert_eq!(&rest[..end], name.as_bytes());
+        }
+    }
+
+    #[test]
+    fn the_archive_is_as_long_as_announced() {
+        for (symbol, len) in [("a", 0), ("asset_table_x", 1), ("sym", 4097)] {
+            let mut out = Vec::new();
+            write_archive(&mut out, symbol, len, |w| {
+                w.write_all(&vec![7; len as usize])?;
+                Ok(len)
+            })
+            .unwrap();
+            assert_eq!(out.len() as u64, archive_len(symbol, len), "{symbol} {len}");
+        }
+    }
+
+    #[test]
+    fn a_short_table_is_an_error_not_a_bad_archive() {
+        let err = write_archive(&mut Vec::new(), "s", 10, |w| {
+            w.write_all(b"abc")?;
+            Ok(3)
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("3 bytes, not 10"), "{err}");
+    }
+
+    /// The system's own tools read the archive: `nm` lists the symbol with
+    /// its size, and `objcopy` extracts exactly the bytes.
+    #[test]
+    fn binutils_read_the_symbol_and_the_bytes() {
+        let dir = std::env::temp_dir().join(format!("asset-link-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let archive = dir.join("libt.a");
+        let data: Vec<u8> = (0..1001u32).map(|i| (i * 7) as u8).collect();
+        let mut out = Vec::new();
+        write_archive(&mut out, "asset_table_test", data.len() as u64, |w| {
+            w.write_all(&data)?;
+            Ok(data.len() as u64)
+        })
+        .unwrap();
+        std::fs::write(&archive, &out).unwrap();
+        let nm = std::process::Command::new("nm")
+            .args(["-S", "--defined-only"])
+            .arg(&archive)
+            .output()
+            .expect("nm (binutils) runs");
+        let listing = String::from_utf8(nm.stdout).unwrap();
+        assert!(nm.status.success(), "{listing}");
+        assert!(
+            listing.contains("00000000000003e9 R asset_table_test"),
+            "{listing}"
+        );
+        // `ar x` takes the object out; objcopy copies its section out.
+        let run = |program: &str, args: &[&str]| {
+            let status = std::process::Command::new(program)
+                .current_dir(&dir)
+                .args(args)
+                .status()
+                .unwrap_or_else(|e| panic!("{program} (binutils) runs: {e}"));
+            assert!(status.success(), "{program} {args:?}");
+        };
+        run("ar", &["x", "libt.a"]);
+        run(
+            "objcopy",
+            &[
+                "-O",
+                "binary",
+                "--only-section=.rodata.asset_table",
+                "asset_table.o",
+                "section.bin",
+            ],
+        );
+        let bytes = std::fs::read(dir.join("section.bin")).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(bytes, data);
+    }
+}

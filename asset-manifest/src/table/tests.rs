@@ -1,0 +1,161 @@
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn record(
+    logical: &str,
+    hashed: &str,
+    variants: Vec<(Encoding, String, DataRange)>,
+) -> AssetRecord {
+    AssetRecord {
+        logical_path: logical.to_owned(),
+        hashed_path: hashed.to_owned(),
+        url: format!("/static/{hashed}"),
+        logical_url: format!("/static/{logical}"),
+        content_type: "text/plain".to_owned(),
+        integrity: format!("sha384-{logical}"),
+        variants,
+    }
+}
+
+type Files = BTreeMap<String, (Vec<u8>, Option<Vec<u8>>)>;
+
+/// A table of `files` (logical path, identity bytes, br bytes if any),
+/// each hashed path the logical one and `.h`.
+fn build(files: &Files) -> Vec<u8> {
+    let mut w = TableWriter::new("/static/");
+    // Pushed in reverse: the writer orders by logical path.
+    for (logical, (identity, br)) in files.iter().rev() {
+        let mut variants = vec![(
+            Encoding::Identity,
+            format!("\"{logical}\""),
+            w.data(identity),
+        )];
+        if let Some(br) = br {
+            variants.push((Encoding::Brotli, format!("\"{logical}-br\""), w.data(br)));
+        }
+        w.push(record(logical, &format!("{logical}.h"), variants));
+    }
+    w.finish().unwrap()
+}
+
+fn files() -> impl Strategy<Value = Files> {
+    prop::collection::btree_map(
+        "[a-zé/]{1,12}",
+        (
+            prop::collection::vec(any::<u8>(), 0..40),
+            prop::option::of(prop::collection::vec(any::<u8>(), 0..10)),
+        ),
+        0..40,
+    )
+}
+
+proptest! {
+    #[test]
+    fn every_path_finds_its_asset_and_its_bytes(files in files(), other in "[a-z/.]{0,14}") {
+        let bytes = build(&files);
+        let table = Table::parse(&bytes).unwrap();
+        prop_assert_eq!(table.len(), files.len());
+        prop_assert_eq!(table.prefix(), "/static/");
+        for (i, (logical, (identity, br))) in files.iter().enumerate() {
+            let a = table.asset(i);
+            prop_assert_eq!(a.logical_path, logical.as_str());
+            prop_assert_eq!(a.hashed_path, format!("{logical}.h"));
+            prop_assert_eq!(a.url, format!("/static/{logical}.h"));
+            prop_assert_eq!(a.logical_url, format!("/static/{logical}"));
+            prop_assert_eq!(a.integrity, format!("sha384-{logical}"));
+            prop_assert_eq!(table.lookup(logical), Some((i, false)));
+            prop_assert_eq!(table.lookup(&format!("{logical}.h")), Some((i, true)));
+            let variants: Vec<_> = a.variants.map(|v| table.variant(v)).collect();
+            prop_assert_eq!(variants[0].encoding, Encoding::Identity);
+            prop_assert_eq!(variants[0].bytes, identity.as_slice());
+            prop_assert_eq!(variants[0].content_length, identity.len().to_string());
+            prop_assert_eq!(variants[0].etag, format!("\"{logical}\""));
+            prop_assert_eq!(variants.len(), 1 + usize::from(br.is_some()));
+            if let Some(br) = br {
+                prop_assert_eq!(variants[1].encoding, Encoding::Brotli);
+                prop_assert_eq!(variants[1].bytes, br.as_slice());
+            }
+        }
+        let known = files.contains_key(&other)
+            || other.strip_suffix(".h").is_some_and(|l| files.contains_key(l));
+        prop_assert_eq!(table.lookup(&other).is_some(), known);
+    }
+
+    /// Whatever the bytes, parsing returns an error or a table whose every
+    /// accessor works: no panic, no read out of bounds.
+    #[test]
+    fn damaged_tables_are_refused_or_readable(
+        files in files(),
+        cut in any::<prop::sample::Index>(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+        path in "[a-z/.]{0,14}",
+    ) {
+        let mut bytes = build(&files);
+        for (at, value) in flips {
+            let at = at.index(bytes.len());
+            bytes[at] = value;
+        }
+        let len = cut.index(bytes.len() + 1);
+        let bytes = if len % 2 == 0 { &bytes[..] } else { &bytes[..len] };
+        if let Ok(table) = Table::parse(bytes) {
+            for i in 0..table.len() {
+                for v in table.asset(i).variants {
+                    let _ = table.variant(v);
+                }
+            }
+            let _ = table.lookup(&path);
+        }
+    }
+}
+
+#[test]
+fn an_empty_table_finds_nothing() {
+    let bytes = TableWriter::new("/").finish().unwrap();
+    let table = Table::parse(&bytes).unwrap();
+    assert!(table.is_empty());
+    assert_eq!(table.lookup(""), None);
+    assert_eq!(table.lookup("a.css"), None);
+}
+
+#[test]
+fn a_kept_name_is_one_immutable_path() {
+    let mut w = TableWriter::new("/static/");
+    let range = w.data(b"x");
+    let name = "app.0123456789abcdef.js";
+    w.push(record(
+        name,
+        name,
+        vec![(Encoding::Identity, "\"e\"".into(), range)],
+    ));
+    let bytes = w.finish().unwrap();
+    let table = Table::parse(&bytes).unwrap();
+    assert_eq!(table.lookup(name), Some((0, true)));
+    assert_eq!(table.map().2.len(), 1);
+}
+
+#[test]
+fn two_assets_on_one_path_are_refused() {
+    let mut w = TableWriter::new("/static/");
+    w.push(record("a.css", "x.css", vec![]));
+    w.push(record("x.css", "y.css", vec![]));
+    assert_eq!(w.finish(), Err(TableError::DuplicatePath("x.css".into())));
+}
+
+#[test]
+fn other_bytes_are_refused_with_a_reason() {
+    assert_eq!(
+        Table::parse(b"not a table").unwrap_err().to_string(),
+        "not an asset table of format 1: the magic bytes are missing"
+    );
+    let mut bytes = TableWriter::new("/").finish().unwrap();
+    bytes[8] = 0xff;
+    assert!(
+        Table::parse(&bytes)
+            .unwrap_err()
+            .to_string()
+            .contains("index length")
+    );
+}

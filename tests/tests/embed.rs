@@ -1,0 +1,168 @@
+//! How the table reaches the binary (`asset_build::Embed`): linked as a
+//! static library the build writes (the default on x86-64 Linux), or
+//! through `include_bytes!`. Real fixture crates built by cargo, served
+//! over TCP.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use asset_tests::client;
+use asset_tests::fixture::{Fixture, Running, target_dir};
+
+/// Every file under `<target>/debug/build/<package>-*/out/asset-build`
+/// of the build script's newest run, by name.
+fn output_files(package: &str) -> Vec<String> {
+    let build = target_dir().join("debug").join("build");
+    let newest: PathBuf = std::fs::read_dir(&build)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with(&format!("{package}-"))
+                && p.join("out/asset-build/manifest.json").is_file()
+        })
+        .max_by_key(|p| {
+            std::fs::metadata(p.join("out/asset-build/assets.rs"))
+                .unwrap()
+                .modified()
+                .unwrap()
+        })
+        .expect("the build script ran");
+    let mut names: Vec<String> = std::fs::read_dir(newest.join("out/asset-build"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every hashed URL of the server in br, gzip and identity: the status,
+/// the headers that describe the body, and the body.
+async fn responses(binary: &Path) -> BTreeMap<String, String> {
+    let server = Running::start(binary);
+    let list = client()
+        .get(format!("{}/list", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut out = BTreeMap::new();
+    for line in list.lines() {
+        let (_, url) = line.split_once(' ').unwrap();
+        for coding in ["br", "gzip", "identity"] {
+            let r = client()
+                .get(format!("{}{url}", server.base))
+                .header("accept-encoding", coding)
+                .send()
+                .await
+                .unwrap();
+            let mut text = format!("{}", r.status());
+            for name in ["content-encoding", "content-type", "content-length", "etag"] {
+                text += &format!(" {:?}", r.headers().get(name));
+            }
+            let body = r.bytes().await.unwrap();
+            text += &format!(" {body:?}");
+            out.insert(format!("{url} {coding}"), text);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn linked_and_included_tables_serve_the_same_bytes() {
+    let fixture = Fixture::new("packages", "embed-modes");
+    fixture.write("assets/css/app.css", "body { color: red }\n".repeat(200));
+    fixture.write("assets/js/app.js", "console.log('hi');\n".repeat(100));
+    fixture.write(
+        "assets/img/noise.bin",
+        (0..70_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect::<Vec<u8>>(),
+    );
+    fixture.write("assets/empty.txt", "");
+
+    let linked = fixture.build_ok();
+    let files = output_files(fixture.package());
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("libasset_table_") && f.ends_with(".a")),
+        "{files:?}"
+    );
+    assert!(!files.contains(&"table.bin".to_owned()), "{files:?}");
+    let from_linked = responses(&linked).await;
+    assert_eq!(from_linked.len(), 4 * 3);
+    assert!(from_linked.values().all(|r| r.starts_with("200 OK")));
+
+    let included = fixture
+        .build_with_env(&[("ASSET_BUILD_EMBED", "include_bytes")])
+        .unwrap_or_else(|f| panic!("{}", f.stderr));
+    let files = output_files(fixture.package());
+    assert!(files.contains(&"table.bin".to_owned()), "{files:?}");
+    assert!(
+        !files.iter().any(|f| f.starts_with("libasset_table_")),
+        "the library of the linked build is removed: {files:?}"
+    );
+    assert_eq!(responses(&included).await, from_linked);
+}
+
+/// A library crate with its own assets (an UI kit, say) and an app with
+/// its own, in one binary: two tables, two libraries, no clash; and the
+/// library's table reaches the app through its rlib.
+#[test]
+fn a_library_s_table_and_the_app_s_table_link_into_one_binary() {
+    let root = asset_tests::fixture::workspace();
+    let root = root.to_str().unwrap();
+    let manifest = |name: &str, deps: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\nasset-runtime = {{ path = \"{root}/asset-runtime\" }}\n{deps}\n\
+             [build-dependencies]\nasset-build = {{ path = \"{root}/asset-build\" }}\n"
+        )
+    };
+    let build_rs = "fn main() { asset_build::Pipeline::new(\"assets\").run(); }\n";
+    let files: Vec<(String, String)> = vec![
+        (
+            "Cargo.toml".into(),
+            manifest(
+                "fixture-embed-two",
+                "ui-kit = { path = \"ui\" }\n",
+            ) + "\n[workspace]\n",
+        ),
+        ("build.rs".into(), build_rs.into()),
+        ("assets/app.css".into(), "main { margin: 0 }\n".into()),
+        (
+            "src/main.rs".into(),
+            "asset_runtime::include_assets!();\n\
+             fn main() {\n\
+                 for table in [&ASSETS, &ui_kit::UI] {\n\
+                     for a in table {\n\
+                         println!(\"{} {}\", a.logical_path(), String::from_utf8_lossy(a.bytes()).trim());\n\
+                     }\n\
+                 }\n\
+             }\n"
+            .into(),
+        ),
+        ("ui/Cargo.toml".into(), manifest("ui-kit", "")),
+        ("ui/build.rs".into(), build_rs.into()),
+        ("ui/assets/ui.css".into(), "button { border: 0 }\n".into()),
+        (
+            "ui/src/lib.rs".into(),
+            "asset_runtime::include_assets!(pub static UI);\n".into(),
+        ),
+    ];
+    let fixture = Fixture::from_files("embed-two", &files);
+    let binary = fixture.build_ok();
+    let output = Command::new(&binary).output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "app.css main { margin: 0 }\nui.css button { border: 0 }\n"
+    );
+}
