@@ -5,7 +5,11 @@
 #     one file (a small SVG, a large stylesheet) or none: wall time, CPU
 #     time and peak RSS (GNU time);
 #   - rustc on the crate that includes the generated table: wall time and
-#     peak RSS (benches/rustc-time.sh as RUSTC_WRAPPER);
+#     peak RSS (benches/rustc-time.sh as RUSTC_WRAPPER), with the table
+#     linked (the default here) and through include_bytes!;
+#   - whole `cargo build --release` runs of that crate: cold (its build
+#     script's output and the shared compression cache removed) and after
+#     changing one SVG;
 #   - the binary size the assets add, against the sum of stored variants;
 #   - rustc's time and peak RSS at 500 to 4,000 assets of 100 bytes and of
 #     16 KiB, to show how they grow.
@@ -73,6 +77,8 @@ blob_bytes=$(sum_sizes "$out/blobs")
 blob_count=$(find "$out/blobs" -type f ! -name '*.skip' | wc -l)
 variant_line=$("$binary")
 code_bytes=$(stat -c %s "$out/assets.rs")
+table_file=$(ls "$out"/libasset_table_*.a "$out"/table.bin 2>/dev/null | head -1)
+table_bytes=$(stat -c %s "$table_file")
 # rustc on the crate with the generated code, twice more after a touch.
 for _ in 1 2; do
     touch "$CRATE/src/main.rs"
@@ -80,12 +86,47 @@ for _ in 1 2; do
 done
 rustc_wall=$(median3 $(cut -d' ' -f1 "$RUSTC_TIMES"))
 rustc_rss=$(median3 $(cut -d' ' -f2 "$RUSTC_TIMES"))
+# The same with the table through include_bytes! (the build script runs
+# again, from its cache, when the variable changes).
+: >"$RUSTC_TIMES"
+(cd "$CRATE" && ASSET_BUILD_EMBED=include_bytes BENCH_ASSETS=$ASSETS cargo build --release --quiet)
+for _ in 1 2; do
+    touch "$CRATE/src/main.rs"
+    (cd "$CRATE" && ASSET_BUILD_EMBED=include_bytes BENCH_ASSETS=$ASSETS cargo build --release --quiet)
+done
+included_wall=$(median3 $(cut -d' ' -f1 "$RUSTC_TIMES"))
+included_rss=$(median3 $(cut -d' ' -f2 "$RUSTC_TIMES"))
+build "$ASSETS"
+
+# --- Whole cargo builds (release): cold, then one file changed ----------------
+small_file=$ASSETS/fontawesome-free/svgs/solid/house.svg
+timed_build() { # prints the wall seconds of one `cargo build --release`
+    local start end
+    start=$(date +%s.%N)
+    build "$ASSETS"
+    end=$(date +%s.%N)
+    calc "$end - $start" 2
+}
+(cd "$CRATE" && cargo clean --quiet --release -p bench-corpus)
+rm -rf "$CARGO_TARGET_DIR/asset-build-cache"
+: >"$RUSTC_TIMES"
+whole_cold=$(timed_build)
+declare -a whole_edit edit_rustc
+for i in 1 2 3; do
+    echo "<!-- whole-build edit $i -->" >>"$small_file"
+    : >"$RUSTC_TIMES"
+    whole_edit+=("$(timed_build)")
+    edit_rustc+=("$(cut -d' ' -f1 "$RUSTC_TIMES" | tail -1)")
+done
+cp "$CORPUS/fontawesome-free/svgs/solid/house.svg" "$small_file"
+build "$ASSETS"
 
 # --- The build script alone ----------------------------------------------------
 script=$(find "$CARGO_TARGET_DIR/release/build" -path '*bench-corpus-*' -name build-script-build -type f | head -1)
 run_script() { # OUT_DIR; writes "wall peakKiB user sys" to $WORK/time.txt
     /usr/bin/time -o "$WORK/time.txt" -f "%e %M %U %S" env \
         OUT_DIR="$1" CARGO_MANIFEST_DIR="$CRATE" CARGO_PKG_NAME=bench-corpus \
+        CARGO_CFG_TARGET_ARCH=x86_64 CARGO_CFG_TARGET_OS=linux CARGO_CFG_TARGET_ENDIAN=little \
         NUM_JOBS="$JOBS" PROFILE=release OPT_LEVEL=3 DEBUG=false \
         TARGET="$HOST" HOST="$HOST" BENCH_ASSETS="$ASSETS" \
         "$script" >"$WORK/script-output.txt"
@@ -105,7 +146,6 @@ for i in 1 2 3; do
     read -r w r _ _ <"$WORK/time.txt"
     none_wall+=("$w") none_rss+=("$r")
 done
-small_file=$ASSETS/fontawesome-free/svgs/solid/house.svg
 for i in 1 2 3; do
     echo "<!-- edit $i -->" >>"$small_file"
     run_script "$OUT"
@@ -133,8 +173,12 @@ say "| build script, bootstrap.css changed ($(stat -c %s "$large_file") bytes; i
 say "| one-SVG rebuild / cold | $(calc "$(median3 "${small_wall[@]}") / $cold_wall") |"
 say "| bootstrap.css rebuild / cold | $(calc "$(median3 "${large_wall[@]}") / $cold_wall") |"
 say "| largest file | ${largest} bytes |"
-say "| rustc, crate with the generated table (median of 3) | ${rustc_wall} s wall, peak RSS $((rustc_rss / 1024)) MiB |"
+say "| rustc, crate with the generated table, linked (median of 3) | ${rustc_wall} s wall, peak RSS $((rustc_rss / 1024)) MiB |"
+say "| rustc, crate with the generated table, include_bytes! (median of 3) | ${included_wall} s wall, peak RSS $((included_rss / 1024)) MiB |"
+say "| whole cargo build --release, cold (package cleaned, no compression cache) | ${whole_cold} s |"
+say "| whole cargo build --release, one SVG changed (median of 3) | $(median3 "${whole_edit[@]}") s (rustc $(median3 "${edit_rustc[@]}") s) = $(calc "$(median3 "${whole_edit[@]}") / $whole_cold") x cold |"
 say "| generated code (assets.rs) | $code_bytes bytes |"
+say "| the table ($(basename "$table_file")) | $table_bytes bytes |"
 say "| stored blobs (distinct identity and compressed contents) | $blob_count files, $blob_bytes bytes |"
 say "| every asset's variants, duplicates counted | $variant_line |"
 say "| binary, one 4-byte asset (stripped) | $base_size bytes |"
@@ -146,7 +190,7 @@ say ""
 # --- Scaling: rustc against asset count and bytes ------------------------------
 say "rustc on the crate with the generated table, by number of assets and file size (each file distinct, random bytes named .woff2, so stored as is: one variant each):"
 say ""
-say "| assets | bytes per file | total bytes | assets.rs bytes | rustc wall s | rustc peak RSS MiB | rest of the cargo build (build script) s |"
+say "| assets | bytes per file | total bytes | table bytes | rustc wall s | rustc peak RSS MiB | rest of the cargo build (build script) s |"
 say "|---|---|---|---|---|---|---|"
 for n in 500 1000 2000 4000; do
     for size in 100 16384; do
@@ -161,7 +205,7 @@ for n in 500 1000 2000 4000; do
         build "$dir"
         end=$(date +%s.%N)
         read -r w r _ _ <"$RUSTC_TIMES"
-        code=$(stat -c %s "$out/assets.rs")
+        code=$(stat -c %s "$(ls "$out"/libasset_table_*.a "$out"/table.bin 2>/dev/null | head -1)")
         say "| $n | $size | $((n * size)) | $code | $w | $((r / 1024)) | $(calc "$end - $start - $w" 2) |"
     done
 done

@@ -7,7 +7,8 @@
 # generated code.
 #
 # Usage, from the repository root: bash benches/table.sh [N:S ...]
-# (default 20000:100 2000:16384). Needs cargo and GNU time.
+# (default 20000:100 2000:100 2000:16384). Needs cargo and GNU time.
+# ASSET_BUILD_EMBED=include_bytes measures the include_bytes! form.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -27,9 +28,9 @@ cp Cargo.lock "$CRATE/Cargo.lock"
 
 echo "Load before: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo ""
-echo "| assets | bytes per file | profile | assets.rs bytes | table.bin bytes | rustc wall s | rustc peak RSS MiB |"
+echo "| assets | bytes per file | profile | assets.rs bytes | table, bytes | rustc wall s | rustc peak RSS MiB |"
 echo "|---|---|---|---|---|---|---|"
-for spec in "${@:-20000:100 2000:16384}"; do
+for spec in "${@:-20000:100 2000:100 2000:16384}"; do
     for one in $spec; do
         n=${one%%:*} size=${one##*:}
         dir=$WORK/files/$n-$size
@@ -47,8 +48,10 @@ for spec in "${@:-20000:100 2000:16384}"; do
             (cd "$CRATE" && BENCH_ASSETS=$dir cargo build --quiet --profile "$profile")
             read -r w r _ _ <"$RUSTC_TIMES"
             profile_dir=$([ "$profile" = dev ] && echo debug || echo release)
-            out=$(dirname "$(ls -t "$CARGO_TARGET_DIR"/$profile_dir/build/bench-corpus-*/out/asset-build/table.bin | head -1)")
-            echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(stat -c %s "$out/table.bin") | $w | $((r / 1024)) |"
+            out=$(dirname "$(ls -t "$CARGO_TARGET_DIR"/$profile_dir/build/bench-corpus-*/out/asset-build/assets.rs | head -1)")
+            # The table: a static library where it is linked, else table.bin.
+            table=$(ls "$out"/libasset_table_*.a "$out"/table.bin 2>/dev/null | head -1)
+            echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(basename "$table") $(stat -c %s "$table") | $w | $((r / 1024)) |"
         done
     done
 done

@@ -42,6 +42,18 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
+/// The body of a GET of `url` as text; panics if the request fails.
+pub async fn get_text(url: &str) -> String {
+    client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// Decodes a body by its `Content-Encoding`.
 pub fn decode(encoding: Option<&str>, body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();

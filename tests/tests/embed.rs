@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use asset_tests::client;
 use asset_tests::fixture::{Fixture, Running, target_dir};
+use asset_tests::{client, get_text};
 
 /// Every file under `<target>/debug/build/<package>-*/out/asset-build`
 /// of the build script's newest run, by name.
@@ -44,14 +44,7 @@ fn output_files(package: &str) -> Vec<String> {
 /// the headers that describe the body, and the body.
 async fn responses(binary: &Path) -> BTreeMap<String, String> {
     let server = Running::start(binary);
-    let list = client()
-        .get(format!("{}/list", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = get_text(&format!("{}/list", server.base)).await;
     let mut out = BTreeMap::new();
     for line in list.lines() {
         let (_, url) = line.split_once(' ').unwrap();

@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use asset_tests::client;
 use asset_tests::fixture::{Fixture, Running, copy_dir, workspace};
+use asset_tests::{client, get_text};
 use reqwest::Url;
 use sha2::{Digest, Sha256};
 
@@ -159,14 +159,7 @@ fn fixture(name: &str, settings: &str) -> Fixture {
 /// The running server and what it serves: logical path -> hashed URL.
 async fn serve(fixture: &Fixture) -> (Running, BTreeMap<String, String>) {
     let server = Running::start(&fixture.build_ok());
-    let list = client()
-        .get(format!("{}/list", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = get_text(&format!("{}/list", server.base)).await;
     let table = list
         .lines()
         .map(|l| {

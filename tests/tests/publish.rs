@@ -11,9 +11,9 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use asset_manifest::release::{self, Release};
-use asset_tests::client;
 use asset_tests::fixture::{Fixture, Running, workspace};
 use asset_tests::s3::{S3Server, SlowProxy};
+use asset_tests::{client, get_text};
 
 /// Builds three releases of the demo; their binaries, oldest first.
 fn releases() -> Vec<PathBuf> {
@@ -322,14 +322,7 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
         let base = base.clone();
         async move {
             let server = Running::start_with_env(&binary, &[("ASSET_URL_PREFIX", &base)]);
-            let page = client()
-                .get(format!("{}/", server.base))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let page = get_text(&format!("{}/", server.base)).await;
             let urls = urls_under(&page, &base);
             assert!(urls.len() >= 5, "{urls:?}\n{page}");
             urls
