@@ -18,6 +18,13 @@
 # Needs npm, GNU time (/usr/bin/time) and cargo. Work files go to
 # target/bench-build (or $BENCH_WORK); the corpus is downloaded once.
 set -euo pipefail
+# The table in an output folder: the static library where it is linked,
+# else table.bin.
+table_of() {
+    for f in "$1"/libasset_table_*.a "$1"/table.bin; do
+        if [ -f "$f" ]; then echo "$f"; return; fi
+    done
+}
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/target/bench-build}
@@ -77,7 +84,7 @@ blob_bytes=$(sum_sizes "$out/blobs")
 blob_count=$(find "$out/blobs" -type f ! -name '*.skip' | wc -l)
 variant_line=$("$binary")
 code_bytes=$(stat -c %s "$out/assets.rs")
-table_file=$(ls "$out"/libasset_table_*.a "$out"/table.bin 2>/dev/null | head -1)
+table_file=$(table_of "$out")
 table_bytes=$(stat -c %s "$table_file")
 # rustc on the crate with the generated code, twice more after a touch.
 for _ in 1 2; do
@@ -205,7 +212,7 @@ for n in 500 1000 2000 4000; do
         build "$dir"
         end=$(date +%s.%N)
         read -r w r _ _ <"$RUSTC_TIMES"
-        code=$(stat -c %s "$(ls "$out"/libasset_table_*.a "$out"/table.bin 2>/dev/null | head -1)")
+        code=$(stat -c %s "$(table_of "$out")")
         say "| $n | $size | $((n * size)) | $code | $w | $((r / 1024)) | $(calc "$end - $start - $w" 2) |"
     done
 done

@@ -10,6 +10,13 @@
 # (default 20000:100 2000:100 2000:16384). Needs cargo and GNU time.
 # ASSET_BUILD_EMBED=include_bytes measures the include_bytes! form.
 set -euo pipefail
+# The table in an output folder: the static library where it is linked,
+# else table.bin.
+table_of() {
+    for f in "$1"/libasset_table_*.a "$1"/table.bin; do
+        if [ -f "$f" ]; then echo "$f"; return; fi
+    done
+}
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/target/bench-table}
@@ -50,7 +57,7 @@ for spec in "${@:-20000:100 2000:100 2000:16384}"; do
             profile_dir=$([ "$profile" = dev ] && echo debug || echo release)
             out=$(dirname "$(ls -t "$CARGO_TARGET_DIR"/$profile_dir/build/bench-corpus-*/out/asset-build/assets.rs | head -1)")
             # The table: a static library where it is linked, else table.bin.
-            table=$(ls "$out"/libasset_table_*.a "$out"/table.bin 2>/dev/null | head -1)
+            table=$(table_of "$out")
             echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(basename "$table") $(stat -c %s "$table") | $w | $((r / 1024)) |"
         done
     done

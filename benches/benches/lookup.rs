@@ -94,3 +94,38 @@ fn sorted_slice(bencher: Bencher, entries: usize) {
             .map(|i| slice[i].1)
     });
 }
+
+/// The first lookup in a table of `entries / 2` assets: the index read
+/// into records (once per process), then the lookup. A fresh table each
+/// time; the records it leaks are what a server keeps for its lifetime.
+#[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
+fn first_lookup(bencher: Bencher, entries: usize) {
+    use asset_manifest::Encoding;
+    use asset_manifest::table::{AssetRecord, TableWriter};
+    let mut writer = TableWriter::new("/static/");
+    for i in 0..entries / 2 {
+        let logical = format!("icons/set-{}/icon-{i:05}.png", i % 7);
+        let hashed = logical.replace(".png", ".0123456789abcdef.png");
+        let bytes = writer.data(format!("{i}").as_bytes());
+        writer.push(AssetRecord {
+            url: format!("/static/{hashed}"),
+            logical_url: format!("/static/{logical}"),
+            logical_path: logical,
+            hashed_path: hashed,
+            content_type: "image/png".into(),
+            integrity: "sha384-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                .into(),
+            variants: vec![(
+                Encoding::Identity,
+                "\"0123456789abcdef0123456789abcdef\"".into(),
+                bytes,
+            )],
+        });
+    }
+    let bytes: &'static [u8] = writer.finish().unwrap().leak();
+    bencher
+        .with_inputs(|| &*Box::leak(Box::new(Assets::__packed_v1(bytes, "/static/"))))
+        .bench_local_values(|assets: &'static Assets| {
+            assets.lookup("icons/set-0/icon-00000.png").is_some()
+        });
+}
