@@ -489,35 +489,26 @@ impl<'a> Table<'a> {
     /// (immutable) one.
     pub fn lookup(&self, path: &str) -> Option<(usize, bool)> {
         let (key, disps, entries) = self.map();
-        let entry = lookup(key, &disps, &entries, path, |i, immutable| {
-            let a = self.asset(i);
-            if immutable {
-                a.hashed_path
-            } else {
-                a.logical_path
-            }
-            .to_owned()
-        })?;
-        Some(entry)
+        let entry = entries[slot(key, &disps, entries.len(), path)?];
+        let (asset, immutable) = ((entry >> 1) as usize, entry & 1 == 1);
+        let a = self.asset(asset);
+        let name = if immutable {
+            a.hashed_path
+        } else {
+            a.logical_path
+        };
+        (name == path).then_some((asset, immutable))
     }
 }
 
-/// A lookup in a table's perfect hash: `key_of(asset, immutable)` gives the
-/// path an entry stands for, which is compared with `path`.
-pub fn lookup<K: AsRef<str>>(
-    key: u64,
-    disps: &[(u32, u32)],
-    entries: &[u32],
-    path: &str,
-    key_of: impl FnOnce(usize, bool) -> K,
-) -> Option<(usize, bool)> {
-    if disps.is_empty() {
+/// Where `path` would be among a perfect hash's `len` entries: the only
+/// entry whose key can be `path` (compare it), or `None` for an empty map.
+pub fn slot(key: u64, disps: &[(u32, u32)], len: usize, path: &str) -> Option<usize> {
+    if disps.is_empty() || len == 0 {
         return None;
     }
     let hashes = phf_shared::hash(path, &key);
-    let entry = entries[phf_shared::get_index(&hashes, disps, entries.len()) as usize];
-    let (asset, immutable) = ((entry >> 1) as usize, entry & 1 == 1);
-    (key_of(asset, immutable).as_ref() == path).then_some((asset, immutable))
+    Some(phf_shared::get_index(&hashes, disps, len) as usize)
 }
 
 #[cfg(test)]

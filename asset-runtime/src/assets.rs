@@ -74,8 +74,8 @@ struct Embedded {
     assets: &'static [Asset],
     key: u64,
     disps: Box<[(u32, u32)]>,
-    /// `asset << 1 | immutable`, in the hash's order.
-    entries: Box<[u32]>,
+    /// In the hash's order: the request path, and `asset << 1 | immutable`.
+    entries: Box<[(&'static str, u32)]>,
 }
 
 impl Embedded {
@@ -107,26 +107,36 @@ impl Embedded {
             .collect::<Vec<_>>()
             .leak();
         let (key, disps, entries) = table.map();
+        // Each entry keeps its key beside it, so that a lookup reads the
+        // entry and the key's bytes, not the asset's record first.
+        let entries = entries
+            .into_iter()
+            .map(|e| {
+                let a: &Asset = &assets[(e >> 1) as usize];
+                let key = if e & 1 == 1 {
+                    a.hashed_path()
+                } else {
+                    a.logical_path()
+                };
+                (key, e)
+            })
+            .collect();
         Embedded {
             assets,
             key,
             disps: disps.into(),
-            entries: entries.into(),
+            entries,
         }
     }
 
     fn lookup(&self, path: &str) -> Option<Lookup> {
-        let (i, immutable) =
-            asset_manifest::table::lookup(self.key, &self.disps, &self.entries, path, |i, imm| {
-                let a = &self.assets[i];
-                if imm {
-                    a.hashed_path()
-                } else {
-                    a.logical_path()
-                }
-            })?;
-        let asset = &self.assets[i];
-        Some(if immutable {
+        let slot = asset_manifest::table::slot(self.key, &self.disps, self.entries.len(), path)?;
+        let (key, entry) = self.entries[slot];
+        if key != path {
+            return None;
+        }
+        let asset = &self.assets[(entry >> 1) as usize];
+        Some(if entry & 1 == 1 {
             Lookup::Hashed(asset)
         } else {
             Lookup::Logical(asset)
