@@ -55,7 +55,9 @@ pub enum Error {
     /// Templates name assets that do not exist
     /// ([`Pipeline::check_templates`](crate::Pipeline::check_templates)).
     UnknownTemplateAssets(Vec<crate::UnknownTemplateAsset>),
-    /// The embedded table cannot be written: its index would pass 4 GiB.
+    /// The embedded table cannot be written: its index would pass 4 GiB,
+    /// or `ASSET_BUILD_EMBED` (or [`Pipeline::embed`](crate::Pipeline::embed))
+    /// asks for what the target cannot do.
     Table(String),
     /// A glob pattern given to a setting is malformed.
     InvalidPattern {

@@ -30,18 +30,69 @@ pub enum Embed {
 }
 
 impl Embed {
-    /// What the build script's target allows and the environment asks for.
-    pub fn from_env() -> Embed {
+    /// What the build script's target allows and `ASSET_BUILD_EMBED` asks
+    /// for: `include_bytes`, `link`, or unset for the best the target
+    /// allows. Anything else, or `link` for a target this crate cannot
+    /// write an object for, is an error that says so.
+    pub fn from_env() -> Result<Embed, String> {
         let var = |name: &str| std::env::var(name).unwrap_or_default();
-        let linkable = var("CARGO_CFG_TARGET_ARCH") == "x86_64"
-            && var("CARGO_CFG_TARGET_OS") == "linux"
-            && var("CARGO_CFG_TARGET_ENDIAN") == "little"
-            && std::env::var_os("CARGO_CFG_MIRI").is_none();
-        if linkable && var(EMBED_ENV).trim() != "include_bytes" {
-            Embed::Link
-        } else {
-            Embed::IncludeBytes
+        let target = Target {
+            arch: var("CARGO_CFG_TARGET_ARCH"),
+            os: var("CARGO_CFG_TARGET_OS"),
+            endian: var("CARGO_CFG_TARGET_ENDIAN"),
+            miri: std::env::var_os("CARGO_CFG_MIRI").is_some(),
+        };
+        Embed::choose(&target, std::env::var(EMBED_ENV).ok().as_deref())
+    }
+
+    /// [`Embed::Link`] where the target allows it, checked.
+    pub(crate) fn check(self) -> Result<Embed, String> {
+        if self == Embed::Link {
+            let target = Target {
+                arch: std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default(),
+                os: std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default(),
+                endian: std::env::var("CARGO_CFG_TARGET_ENDIAN").unwrap_or_default(),
+                miri: std::env::var_os("CARGO_CFG_MIRI").is_some(),
+            };
+            return Embed::choose(&target, Some("link"));
         }
+        Ok(self)
+    }
+
+    fn choose(target: &Target, asked: Option<&str>) -> Result<Embed, String> {
+        let linkable = target.linkable();
+        match asked.map(str::trim).unwrap_or("") {
+            "" if linkable => Ok(Embed::Link),
+            "" | "include_bytes" => Ok(Embed::IncludeBytes),
+            "link" if linkable => Ok(Embed::Link),
+            "link" => Err(format!(
+                "the table can be linked only on x86-64 Linux, and this build targets {} {}{}; use `include_bytes` (or leave {EMBED_ENV} unset)",
+                or_unknown(&target.arch),
+                or_unknown(&target.os),
+                if target.miri { " under Miri" } else { "" }
+            )),
+            other => Err(format!(
+                "{EMBED_ENV} is `{other}`; it must be `include_bytes` or `link`"
+            )),
+        }
+    }
+}
+
+fn or_unknown(s: &str) -> &str {
+    if s.is_empty() { "(unknown)" } else { s }
+}
+
+/// What [`Embed::choose`] reads of the target (cargo's `CARGO_CFG_*`).
+struct Target {
+    arch: String,
+    os: String,
+    endian: String,
+    miri: bool,
+}
+
+impl Target {
+    fn linkable(&self) -> bool {
+        self.arch == "x86_64" && self.os == "linux" && self.endian == "little" && !self.miri
     }
 }
 
@@ -268,6 +319,40 @@ pub fn write_archive<W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_target_and_the_variable_choose_the_embedding() {
+        let target = |arch: &str, os: &str, miri| Target {
+            arch: arch.into(),
+            os: os.into(),
+            endian: "little".into(),
+            miri,
+        };
+        let linux = target("x86_64", "linux", false);
+        assert_eq!(Embed::choose(&linux, None), Ok(Embed::Link));
+        assert_eq!(Embed::choose(&linux, Some("")), Ok(Embed::Link));
+        assert_eq!(
+            Embed::choose(&linux, Some("include_bytes")),
+            Ok(Embed::IncludeBytes)
+        );
+        assert_eq!(Embed::choose(&linux, Some(" link ")), Ok(Embed::Link));
+        let mac = target("aarch64", "macos", false);
+        assert_eq!(Embed::choose(&mac, None), Ok(Embed::IncludeBytes));
+        let err = Embed::choose(&mac, Some("link")).unwrap_err();
+        assert!(err.contains("targets aarch64 macos"), "{err}");
+        let miri = target("x86_64", "linux", true);
+        assert_eq!(Embed::choose(&miri, None), Ok(Embed::IncludeBytes));
+        assert!(
+            Embed::choose(&miri, Some("link"))
+                .unwrap_err()
+                .contains("under Miri")
+        );
+        let err = Embed::choose(&linux, Some("includebytes")).unwrap_err();
+        assert_eq!(
+            err,
+            "ASSET_BUILD_EMBED is `includebytes`; it must be `include_bytes` or `link`"
+        );
+    }
 
     #[test]
     fn the_names_are_where_the_headers_say() {

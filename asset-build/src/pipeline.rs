@@ -126,7 +126,10 @@ impl Pipeline {
     /// (BENCHMARKS.md, "Generated code"). Elsewhere, or with
     /// `ASSET_BUILD_EMBED=include_bytes` in the environment, through
     /// `include_bytes!` (`Embed::IncludeBytes`). The bytes served are the
-    /// same either way.
+    /// same either way. Asking for `Embed::Link` (or
+    /// `ASSET_BUILD_EMBED=link`) on another target fails the build with a
+    /// message that names the target; any other value of the variable
+    /// fails it too.
     pub fn embed(mut self, embed: Embed) -> Self {
         self.embed = Some(embed);
         self
@@ -166,7 +169,7 @@ impl Pipeline {
     /// folder the environment variable `ASSET_BUILD_CACHE` names (`off`:
     /// none), bounded by `ASSET_BUILD_CACHE_SIZE_MB` (default 2048,
     /// least recently used entries go first). This call uses `dir`
-    /// instead, without a bound. Each entry's
+    /// instead, under the same bound. Each entry's
     /// checksum is verified when read; a damaged one is compressed again.
     ///
     /// With it, the first `cargo build --release` after `cargo build` (or
@@ -359,20 +362,19 @@ impl Pipeline {
             report.watched.extend(template_files);
             return Ok(report);
         }
+        let embed = match self.embed {
+            Some(embed) => embed.check(),
+            None => Embed::from_env(),
+        }
+        .map_err(Error::Table)?;
         let shared = match self.shared_cache {
-            Some(Some(dir)) => Some(SharedCache::new(dir, u64::MAX)),
+            Some(Some(dir)) => Some(SharedCache::in_dir(dir)),
             Some(None) => None,
             None => SharedCache::locate(&out_dir),
         };
         let store = BlobStore::open(&output, shared)?;
         let built = stages::run(&found, &store, &settings)?;
-        let emitted = emit::emit(
-            &built,
-            &store,
-            &output,
-            &prefix,
-            self.embed.unwrap_or_else(Embed::from_env),
-        )?;
+        let emitted = emit::emit(&built, &store, &output, &prefix, embed)?;
 
         let assets = built
             .assets

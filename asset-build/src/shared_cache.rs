@@ -40,6 +40,15 @@ pub struct SharedCache {
     max_bytes: u64,
 }
 
+/// `ASSET_BUILD_CACHE_SIZE_MB` (default [`DEFAULT_SIZE_MB`]) in bytes.
+fn max_bytes() -> u64 {
+    std::env::var(CACHE_SIZE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(DEFAULT_SIZE_MB)
+        .saturating_mul(1024 * 1024)
+}
+
 impl SharedCache {
     /// A cache in `dir` (created when first written), bounded by
     /// `max_bytes`.
@@ -55,17 +64,19 @@ impl SharedCache {
     /// directory when `out_dir` is cargo's
     /// (`<target>/<profile>/build/<package>-<hash>/out`); none otherwise.
     pub fn locate(out_dir: &Path) -> Option<SharedCache> {
-        let max_bytes = std::env::var(CACHE_SIZE_ENV)
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .unwrap_or(DEFAULT_SIZE_MB)
-            .saturating_mul(1024 * 1024);
+        let max_bytes = max_bytes();
         match std::env::var_os(CACHE_ENV) {
             Some(v) if v == "off" => None,
             Some(v) if !v.is_empty() => Some(SharedCache::new(PathBuf::from(v), max_bytes)),
             _ => target_dir(out_dir)
                 .map(|t| SharedCache::new(t.join("asset-build-cache"), max_bytes)),
         }
+    }
+
+    /// A cache in `dir`, bounded by `ASSET_BUILD_CACHE_SIZE_MB` as
+    /// [`SharedCache::locate`]'s is.
+    pub fn in_dir(dir: impl Into<PathBuf>) -> SharedCache {
+        SharedCache::new(dir, max_bytes())
     }
 
     fn path(&self, name: &str) -> PathBuf {
