@@ -176,6 +176,12 @@ pub fn write_archive<W: Write>(
     data_len: u64,
     data: impl FnOnce(&mut W) -> io::Result<u64>,
 ) -> io::Result<()> {
+    // An archive member's size has ten decimal digits.
+    if object_len(symbol, data_len) >= 10_000_000_000 {
+        return Err(io::Error::other(format!(
+            "the table is {data_len} bytes, more than an archive member holds (10 GB); set {EMBED_ENV}=include_bytes"
+        )));
+    }
     out.write_all(b"!<arch>\n")?;
     // The symbol index ("/"), so that the linker finds the symbol without
     // scanning: one symbol, in the member that follows.
@@ -380,6 +386,12 @@ mod tests {
             .unwrap();
             assert_eq!(out.len() as u64, archive_len(symbol, len), "{symbol} {len}");
         }
+    }
+
+    #[test]
+    fn a_table_too_large_for_an_archive_is_an_error() {
+        let err = write_archive(&mut Vec::new(), "s", 10_000_000_000, |_| Ok(0)).unwrap_err();
+        assert!(err.to_string().contains("include_bytes"), "{err}");
     }
 
     #[test]
