@@ -103,7 +103,7 @@ impl Prune {
         self
     }
 
-    /// Keep whatever is younger than this (default [`DEFAULT_GRACE`]).
+    /// Keep whatever is younger than this (default one day).
     pub fn grace(mut self, grace: Duration) -> Self {
         self.grace = grace;
         self
