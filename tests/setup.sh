@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need beyond Rust: Debian's Chromium
-# (browser test) and nginx (caching-proxy test), the browser driver's npm
+# (browser test), nginx (caching-proxy test) and AArch64 binutils (the
+# table's object linked for that architecture), the browser driver's npm
 # packages, and moto from PyPI (an S3 API server, for the publish tests).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v aarch64-linux-gnu-ld >/dev/null 2>&1 || missing+=(binutils-aarch64-linux-gnu)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

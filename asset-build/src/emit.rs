@@ -61,7 +61,12 @@ pub fn emit(
             name.update(table.key.as_bytes());
             name.update(output.as_os_str().as_encoded_bytes());
             let symbol = format!("asset_table_{:016x}", name.digest());
-            table.write_archive(store, &output.join(format!("lib{symbol}.a")), &symbol)?;
+            table.write_archive(
+                store,
+                &output.join(format!("lib{symbol}.a")),
+                link::Machine::from_env(),
+                &symbol,
+            )?;
             remove_archives(output, Some(&symbol));
             let _ = fs::remove_file(output.join(TABLE_FILE));
             let _ = fs::remove_file(key_path(&output.join(TABLE_FILE)));
@@ -247,13 +252,19 @@ impl Table {
     }
 
     /// Writes `lib<symbol>.a` unless it is there: its name carries the key.
-    fn write_archive(&self, store: &BlobStore, path: &Path, symbol: &str) -> Result<(), Error> {
+    fn write_archive(
+        &self,
+        store: &BlobStore,
+        path: &Path,
+        machine: link::Machine,
+        symbol: &str,
+    ) -> Result<(), Error> {
         if fs::metadata(path).is_ok_and(|m| m.len() == link::archive_len(symbol, self.len())) {
             return Ok(());
         }
         write_streamed(path, |out| {
             let mut failure = None;
-            link::write_archive(out, symbol, self.len(), |out| {
+            link::write_archive(out, machine, symbol, self.len(), |out| {
                 self.write_to(store, out).map_err(|e| {
                     let io = std::io::Error::other(e.to_string());
                     failure = Some(e);

@@ -9,10 +9,11 @@
 //! generated code declares it as an `extern` static of known length, and
 //! only the linker reads it. See BENCHMARKS.md, "Generated code".
 //!
-//! Written for x86-64 Linux (ELF64, little-endian), the one target this
-//! crate's tests link and run; every other target, and Miri (which cannot
-//! read native statics), gets `include_bytes!`. `ASSET_BUILD_EMBED=include_bytes`
-//! forces `include_bytes!` everywhere.
+//! Written for Linux on x86-64 and AArch64 (ELF64, little-endian): the
+//! tests build, link and run x86-64 crates through cargo, and link the
+//! AArch64 object with that architecture's binutils. Every other target,
+//! and Miri (which cannot read native statics), gets `include_bytes!`.
+//! `ASSET_BUILD_EMBED=include_bytes` forces `include_bytes!` everywhere.
 
 use std::io::{self, Write};
 
@@ -35,26 +36,16 @@ impl Embed {
     /// allows. Anything else, or `link` for a target this crate cannot
     /// write an object for, is an error that says so.
     pub fn from_env() -> Result<Embed, String> {
-        let var = |name: &str| std::env::var(name).unwrap_or_default();
-        let target = Target {
-            arch: var("CARGO_CFG_TARGET_ARCH"),
-            os: var("CARGO_CFG_TARGET_OS"),
-            endian: var("CARGO_CFG_TARGET_ENDIAN"),
-            miri: std::env::var_os("CARGO_CFG_MIRI").is_some(),
-        };
-        Embed::choose(&target, std::env::var(EMBED_ENV).ok().as_deref())
+        Embed::choose(
+            &Target::from_env(),
+            std::env::var(EMBED_ENV).ok().as_deref(),
+        )
     }
 
     /// [`Embed::Link`] where the target allows it, checked.
     pub(crate) fn check(self) -> Result<Embed, String> {
         if self == Embed::Link {
-            let target = Target {
-                arch: std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default(),
-                os: std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default(),
-                endian: std::env::var("CARGO_CFG_TARGET_ENDIAN").unwrap_or_default(),
-                miri: std::env::var_os("CARGO_CFG_MIRI").is_some(),
-            };
-            return Embed::choose(&target, Some("link"));
+            return Embed::choose(&Target::from_env(), Some("link"));
         }
         Ok(self)
     }
@@ -66,7 +57,7 @@ impl Embed {
             "" | "include_bytes" => Ok(Embed::IncludeBytes),
             "link" if linkable => Ok(Embed::Link),
             "link" => Err(format!(
-                "the table can be linked only on x86-64 Linux, and this build targets {} {}{}; use `include_bytes` (or leave {EMBED_ENV} unset)",
+                "the table can be linked only on x86-64 and AArch64 Linux, and this build targets {} {}{}; use `include_bytes` (or leave {EMBED_ENV} unset)",
                 or_unknown(&target.arch),
                 or_unknown(&target.os),
                 if target.miri { " under Miri" } else { "" }
@@ -91,8 +82,53 @@ struct Target {
 }
 
 impl Target {
+    fn from_env() -> Target {
+        let var = |name: &str| std::env::var(name).unwrap_or_default();
+        Target {
+            arch: var("CARGO_CFG_TARGET_ARCH"),
+            os: var("CARGO_CFG_TARGET_OS"),
+            endian: var("CARGO_CFG_TARGET_ENDIAN"),
+            miri: std::env::var_os("CARGO_CFG_MIRI").is_some(),
+        }
+    }
+
     fn linkable(&self) -> bool {
-        self.arch == "x86_64" && self.os == "linux" && self.endian == "little" && !self.miri
+        Machine::of(&self.arch).is_some()
+            && self.os == "linux"
+            && self.endian == "little"
+            && !self.miri
+    }
+}
+
+/// The ELF machine of the object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Machine {
+    /// `EM_X86_64`.
+    X86_64,
+    /// `EM_AARCH64`.
+    Aarch64,
+}
+
+impl Machine {
+    fn of(arch: &str) -> Option<Machine> {
+        match arch {
+            "x86_64" => Some(Machine::X86_64),
+            "aarch64" => Some(Machine::Aarch64),
+            _ => None,
+        }
+    }
+
+    /// The machine of the build script's target (cargo's
+    /// `CARGO_CFG_TARGET_ARCH`), x86-64 when it is not set.
+    pub fn from_env() -> Machine {
+        Machine::of(&Target::from_env().arch).unwrap_or(Machine::X86_64)
+    }
+
+    fn e_machine(self) -> u16 {
+        match self {
+            Machine::X86_64 => 62,
+            Machine::Aarch64 => 183,
+        }
     }
 }
 
@@ -167,11 +203,12 @@ fn member_header(out: &mut impl Write, name: &str, size: u64) -> io::Result<()> 
     out.write_all(header.as_bytes())
 }
 
-/// Writes `lib<name>.a`: an archive whose one member is an ELF object
-/// defining `symbol`, `data_len` bytes long, in a read-only section. `data`
-/// writes exactly those bytes.
+/// Writes `lib<name>.a`: an archive whose one member is an ELF object for
+/// `machine` defining `symbol`, `data_len` bytes long, in a read-only
+/// section. `data` writes exactly those bytes.
 pub fn write_archive<W: Write>(
     out: &mut W,
+    machine: Machine,
     symbol: &str,
     data_len: u64,
     data: impl FnOnce(&mut W) -> io::Result<u64>,
@@ -201,12 +238,13 @@ pub fn write_archive<W: Write>(
     let [data_at, symtab, strtab_at, shstrtab, headers, end] = object_layout(symbol, data_len);
     debug_assert_eq!(end, object_len);
 
-    // ELF header: ELF64, little-endian, relocatable, x86-64.
+    // ELF header: ELF64, little-endian, relocatable, for `machine`; no
+    // flags (neither machine defines any an object of data needs).
     let mut h = Vec::with_capacity(64);
     h.extend_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0]);
     h.extend_from_slice(&[0; 8]);
     h.extend_from_slice(&1u16.to_le_bytes()); // ET_REL
-    h.extend_from_slice(&62u16.to_le_bytes()); // EM_X86_64
+    h.extend_from_slice(&machine.e_machine().to_le_bytes());
     h.extend_from_slice(&1u32.to_le_bytes()); // EV_CURRENT
     h.extend_from_slice(&0u64.to_le_bytes()); // entry
     h.extend_from_slice(&0u64.to_le_bytes()); // program headers
@@ -379,7 +417,7 @@ mod tests {
     fn the_archive_is_as_long_as_announced() {
         for (symbol, len) in [("a", 0), ("asset_table_x", 1), ("sym", 4097)] {
             let mut out = Vec::new();
-            write_archive(&mut out, symbol, len, |w| {
+            write_archive(&mut out, Machine::X86_64, symbol, len, |w| {
                 w.write_all(&vec![7; len as usize])?;
                 Ok(len)
             })
@@ -390,13 +428,20 @@ mod tests {
 
     #[test]
     fn a_table_too_large_for_an_archive_is_an_error() {
-        let err = write_archive(&mut Vec::new(), "s", 10_000_000_000, |_| Ok(0)).unwrap_err();
+        let err = write_archive(
+            &mut Vec::new(),
+            Machine::X86_64,
+            "s",
+            10_000_000_000,
+            |_| Ok(0),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("include_bytes"), "{err}");
     }
 
     #[test]
     fn a_short_table_is_an_error_not_a_bad_archive() {
-        let err = write_archive(&mut Vec::new(), "s", 10, |w| {
+        let err = write_archive(&mut Vec::new(), Machine::X86_64, "s", 10, |w| {
             w.write_all(b"abc")?;
             Ok(3)
         })
@@ -413,10 +458,16 @@ mod tests {
         let archive = dir.join("libt.a");
         let data: Vec<u8> = (0..1001u32).map(|i| (i * 7) as u8).collect();
         let mut out = Vec::new();
-        write_archive(&mut out, "asset_table_test", data.len() as u64, |w| {
-            w.write_all(&data)?;
-            Ok(data.len() as u64)
-        })
+        write_archive(
+            &mut out,
+            Machine::X86_64,
+            "asset_table_test",
+            data.len() as u64,
+            |w| {
+                w.write_all(&data)?;
+                Ok(data.len() as u64)
+            },
+        )
         .unwrap();
         std::fs::write(&archive, &out).unwrap();
         let nm = std::process::Command::new("nm")
@@ -453,5 +504,80 @@ mod tests {
         let bytes = std::fs::read(dir.join("section.bin")).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(bytes, data);
+    }
+
+    /// AArch64: the object links into an executable with that
+    /// architecture's binutils (`tests/setup.sh` installs them), through
+    /// the GOT as position-independent code reaches it and directly, and
+    /// the executable's read-only data holds exactly the bytes.
+    #[test]
+    fn an_aarch64_program_links_the_table() {
+        let tool = |name: &str| format!("aarch64-linux-gnu-{name}");
+        let dir = std::env::temp_dir().join(format!("asset-link-a64-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let data: Vec<u8> = (0..4099u32).map(|i| (i * 13 + 5) as u8).collect();
+        let mut out = Vec::new();
+        write_archive(
+            &mut out,
+            Machine::Aarch64,
+            "asset_table_a64",
+            data.len() as u64,
+            |w| {
+                w.write_all(&data)?;
+                Ok(data.len() as u64)
+            },
+        )
+        .unwrap();
+        std::fs::write(dir.join("libt.a"), &out).unwrap();
+        std::fs::write(
+            dir.join("start.s"),
+            "    .text\n    .globl _start\n_start:\n\
+             \x20   adrp x0, :got:asset_table_a64\n\
+             \x20   ldr x0, [x0, :got_lo12:asset_table_a64]\n\
+             \x20   adrp x1, asset_table_a64\n\
+             \x20   add x1, x1, :lo12:asset_table_a64\n\
+             \x20   b .\n",
+        )
+        .unwrap();
+        let run = |program: &str, args: &[&str]| -> Vec<u8> {
+            let output = std::process::Command::new(program)
+                .current_dir(&dir)
+                .args(args)
+                .output()
+                .unwrap_or_else(|e| {
+                    panic!("{program} runs (binutils-aarch64-linux-gnu: run `bash tests/setup.sh`): {e}")
+                });
+            assert!(
+                output.status.success(),
+                "{program} {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            output.stdout
+        };
+        run(&tool("as"), &["start.s", "-o", "start.o"]);
+        run(
+            &tool("ld"),
+            &["-pie", "start.o", "-L.", "-lt", "-o", "prog"],
+        );
+        let symbols = String::from_utf8(run(&tool("nm"), &["-S", "prog"])).unwrap();
+        assert!(
+            symbols
+                .lines()
+                .any(|l| l.ends_with(" asset_table_a64") && l.contains(" 0000000000001003 ")),
+            "{symbols}"
+        );
+        run(
+            &tool("objcopy"),
+            &[
+                "-O",
+                "binary",
+                "--only-section=.rodata",
+                "prog",
+                "rodata.bin",
+            ],
+        );
+        let rodata = std::fs::read(dir.join("rodata.bin")).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(rodata, data);
     }
 }

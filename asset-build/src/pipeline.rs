@@ -120,7 +120,7 @@ impl Pipeline {
         self
     }
 
-    /// How the table's bytes reach the binary. By default, on x86-64 Linux,
+    /// How the table's bytes reach the binary. By default, on x86-64 and AArch64 Linux,
     /// as a static library the build writes (`Embed::Link`): only the
     /// linker reads the bytes, so rustc's memory does not grow with them
     /// (BENCHMARKS.md, "Generated code"). Elsewhere, or with

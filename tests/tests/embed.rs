@@ -1,5 +1,5 @@
 //! How the table reaches the binary (`asset_build::Embed`): linked as a
-//! static library the build writes (the default on x86-64 Linux), or
+//! static library the build writes (the default on x86-64 and AArch64 Linux), or
 //! through `include_bytes!`. Real fixture crates built by cargo, served
 //! over TCP.
 
