@@ -94,8 +94,8 @@ fn lookup_table(out: &Path, assets: usize) {
     // lives under `OUT_DIR/lookup-<n>/asset-build`.
     let code = fs::read_to_string(dir.join("asset-build").join("assets.rs")).unwrap();
     let code = code.replace(
-        "\"/asset-build/table.bin\"",
-        &format!("\"/lookup-{entries}/asset-build/table.bin\""),
+        "\"/asset-build/table.",
+        &format!("\"/lookup-{entries}/asset-build/table."),
     );
     fs::write(out.join(format!("lookup-{entries}.rs")), code).unwrap();
 }

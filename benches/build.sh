@@ -19,12 +19,15 @@
 # target/bench-build (or $BENCH_WORK); the corpus is downloaded once.
 set -euo pipefail
 # The table in an output folder: the static library where it is linked,
-# else table.bin.
+# else table.bin and its parts (table.1.bin, ...).
 table_of() {
-    for f in "$1"/libasset_table_*.a "$1"/table.bin; do
+    for f in "$1"/libasset_table_*.a; do
         if [ -f "$f" ]; then echo "$f"; return; fi
     done
+    echo "$1"/table*.bin
 }
+# The size of those files together.
+size_of() { cat "$@" | wc -c; }
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/target/bench-build}
@@ -85,7 +88,7 @@ blob_count=$(find "$out/blobs" -type f ! -name '*.skip' | wc -l)
 variant_line=$("$binary")
 code_bytes=$(stat -c %s "$out/assets.rs")
 table_file=$(table_of "$out")
-table_bytes=$(stat -c %s "$table_file")
+table_bytes=$(size_of $table_file)
 # rustc on the crate with the generated code, twice more after a touch.
 for _ in 1 2; do
     touch "$CRATE/src/main.rs"
@@ -212,7 +215,7 @@ for n in 500 1000 2000 4000; do
         build "$dir"
         end=$(date +%s.%N)
         read -r w r _ _ <"$RUSTC_TIMES"
-        code=$(stat -c %s "$(table_of "$out")")
+        code=$(size_of $(table_of "$out"))
         say "| $n | $size | $((n * size)) | $code | $w | $((r / 1024)) | $(calc "$end - $start - $w" 2) |"
     done
 done

@@ -11,12 +11,15 @@
 # ASSET_BUILD_EMBED=include_bytes measures the include_bytes! form.
 set -euo pipefail
 # The table in an output folder: the static library where it is linked,
-# else table.bin.
+# else table.bin and its parts (table.1.bin, ...).
 table_of() {
-    for f in "$1"/libasset_table_*.a "$1"/table.bin; do
+    for f in "$1"/libasset_table_*.a; do
         if [ -f "$f" ]; then echo "$f"; return; fi
     done
+    echo "$1"/table*.bin
 }
+# The size of those files together.
+size_of() { cat "$@" | wc -c; }
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/target/bench-table}
@@ -58,7 +61,7 @@ for spec in "${@:-20000:100 2000:100 2000:16384}"; do
             out=$(dirname "$(ls -t "$CARGO_TARGET_DIR"/$profile_dir/build/bench-corpus-*/out/asset-build/assets.rs | head -1)")
             # The table: a static library where it is linked, else table.bin.
             table=$(table_of "$out")
-            echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(basename "$table") $(stat -c %s "$table") | $w | $((r / 1024)) |"
+            echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(basename "$(echo $table | cut -d' ' -f1)") $(size_of $table) | $w | $((r / 1024)) |"
         done
     done
 done

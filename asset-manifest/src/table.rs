@@ -283,7 +283,7 @@ impl std::fmt::Display for FormatError {
 impl std::error::Error for FormatError {}
 
 /// A table read from its bytes, every offset checked.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Table<'a> {
     prefix: &'a str,
     phf_key: u64,
@@ -292,7 +292,46 @@ pub struct Table<'a> {
     assets: &'a [u8],
     variants: &'a [u8],
     strings: &'a str,
-    data: &'a [u8],
+    data: Data<'a>,
+}
+
+/// The data, in one or more parts end to end (a variant's bytes never
+/// straddle two), with where each part starts.
+#[derive(Clone, Debug)]
+struct Data<'a> {
+    starts: Vec<u64>,
+    parts: Vec<&'a [u8]>,
+    len: u64,
+}
+
+impl<'a> Data<'a> {
+    fn new(parts: impl IntoIterator<Item = &'a [u8]>) -> Data<'a> {
+        let mut data = Data {
+            starts: Vec::new(),
+            parts: Vec::new(),
+            len: 0,
+        };
+        for part in parts.into_iter().filter(|p| !p.is_empty()) {
+            data.starts.push(data.len);
+            data.parts.push(part);
+            data.len += part.len() as u64;
+        }
+        data
+    }
+
+    /// The bytes at `offset`, `len` long, if they are within one part.
+    fn get(&self, offset: u64, len: u64) -> Option<&'a [u8]> {
+        if len == 0 {
+            return (offset <= self.len).then_some(&[]);
+        }
+        let k = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .checked_sub(1)?;
+        let at = usize::try_from(offset - self.starts[k]).ok()?;
+        let end = at.checked_add(usize::try_from(len).ok()?)?;
+        self.parts[k].get(at..end)
+    }
 }
 
 /// One asset of a [`Table`].
@@ -348,6 +387,14 @@ impl<'a> Table<'a> {
     /// Reads a table, checking every string, range and index in it, so
     /// that the accessors cannot fail afterwards.
     pub fn parse(bytes: &'a [u8]) -> Result<Table<'a>, FormatError> {
+        Table::parse_parts(&[bytes])
+    }
+
+    /// Reads a table written in parts: the first holds the whole index
+    /// (and possibly data after it), the others more data, so that the
+    /// data is their concatenation. No variant may straddle two parts.
+    pub fn parse_parts(parts: &[&'a [u8]]) -> Result<Table<'a>, FormatError> {
+        let bytes: &'a [u8] = parts.first().copied().unwrap_or_default();
         if bytes.len() < HEADER || bytes[..8] != MAGIC {
             return Err(FormatError("the magic bytes are missing"));
         }
@@ -375,7 +422,9 @@ impl<'a> Table<'a> {
             assets,
             variants,
             strings,
-            data: &bytes[index_len..],
+            data: Data::new(
+                std::iter::once(&bytes[index_len..]).chain(parts.iter().skip(1).copied()),
+            ),
         };
         table.prefix = table.string(&bytes[40..48])?;
         if (n_entries == 0) != (n_disps == 0) {
@@ -403,10 +452,7 @@ impl<'a> Table<'a> {
             table.string(&variants[at + 4..at + 12])?;
             table.string(&variants[at + 12..at + 20])?;
             let (offset, len) = (u64_at(variants, at + 20), u64_at(variants, at + 28));
-            if offset
-                .checked_add(len)
-                .is_none_or(|end| end > table.data.len() as u64)
-            {
+            if table.data.get(offset, len).is_none() {
                 return Err(FormatError("a variant's bytes are out of range"));
             }
         }
@@ -463,12 +509,12 @@ impl<'a> Table<'a> {
     /// The variant at `index`. Panics past the end.
     pub fn variant(&self, index: usize) -> VariantView<'a> {
         let v = &self.variants[index * VARIANT..(index + 1) * VARIANT];
-        let (offset, len) = (u64_at(v, 20) as usize, u64_at(v, 28) as usize);
+        let (offset, len) = (u64_at(v, 20), u64_at(v, 28));
         VariantView {
             encoding: encoding_of(u32_at(v, 0)).expect("checked by Table::parse"),
             etag: self.checked_string(&v[4..12]),
             content_length: self.checked_string(&v[12..20]),
-            bytes: &self.data[offset..offset + len],
+            bytes: self.data.get(offset, len).expect("checked by Table::parse"),
         }
     }
 

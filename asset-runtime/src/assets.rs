@@ -48,7 +48,7 @@ enum Table {
 /// A table compiled into the binary, as bytes
 /// ([`asset_manifest::table`]), read at the first lookup.
 struct Packed {
-    bytes: &'static [u8],
+    parts: &'static [&'static [u8]],
     decoded: OnceLock<Embedded>,
 }
 
@@ -62,7 +62,7 @@ impl std::fmt::Debug for Packed {
 
 impl Packed {
     fn get(&self) -> &Embedded {
-        self.decoded.get_or_init(|| Embedded::decode(self.bytes))
+        self.decoded.get_or_init(|| Embedded::decode(self.parts))
     }
 }
 
@@ -79,10 +79,10 @@ struct Embedded {
 }
 
 impl Embedded {
-    fn decode(bytes: &'static [u8]) -> Embedded {
+    fn decode(parts: &'static [&'static [u8]]) -> Embedded {
         // The build wrote these bytes for this format (`__packed_v1`), so
         // an error here is a bug, never an input to handle.
-        let table = asset_manifest::table::Table::parse(bytes)
+        let table = asset_manifest::table::Table::parse_parts(parts)
             .unwrap_or_else(|e| panic!("the embedded asset table is damaged: {e}"));
         let variants: &'static [Variant] = (0..table.variant_count())
             .map(|i| {
@@ -200,13 +200,14 @@ impl std::fmt::Debug for UrlPrefixError {
 impl std::error::Error for UrlPrefixError {}
 
 impl Assets {
-    /// The table `asset-build` generates: `bytes` is a table in format 1
-    /// of [`asset_manifest::table`], read at the first lookup.
+    /// The table `asset-build` generates: `parts` are a table in format 1
+    /// of [`asset_manifest::table`] (the index, then the data), read at
+    /// the first lookup.
     #[doc(hidden)]
-    pub const fn __packed_v1(bytes: &'static [u8], url_prefix: &'static str) -> Self {
+    pub const fn __packed_v1(parts: &'static [&'static [u8]], url_prefix: &'static str) -> Self {
         Assets {
             table: Table::Embedded(Packed {
-                bytes,
+                parts,
                 decoded: OnceLock::new(),
             }),
             url_prefix,

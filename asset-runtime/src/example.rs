@@ -11,7 +11,7 @@
 macro_rules! __example_assets {
     () => {
         static ASSETS: $crate::Assets =
-            $crate::Assets::__packed_v1($crate::__private::EXAMPLE_TABLE, "/static/");
+            $crate::Assets::__packed_v1(&[$crate::__private::EXAMPLE_TABLE], "/static/");
     };
 }
 

@@ -205,7 +205,8 @@ mod tests {
         let table = asset_manifest::table::TableWriter::new("/static/")
             .finish()
             .unwrap();
-        Box::leak(Box::new(Assets::__packed_v1(table.leak(), "/static/")))
+        let parts = Box::leak(Box::new([&*table.leak()]));
+        Box::leak(Box::new(Assets::__packed_v1(parts, "/static/")))
     }
 
     #[test]

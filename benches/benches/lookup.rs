@@ -123,8 +123,9 @@ fn first_lookup(bencher: Bencher, entries: usize) {
         });
     }
     let bytes: &'static [u8] = writer.finish().unwrap().leak();
+    let parts: &'static [&'static [u8]] = Box::leak(Box::new([bytes]));
     bencher
-        .with_inputs(|| &*Box::leak(Box::new(Assets::__packed_v1(bytes, "/static/"))))
+        .with_inputs(|| &*Box::leak(Box::new(Assets::__packed_v1(parts, "/static/"))))
         .bench_local_values(|assets: &'static Assets| {
             assets.lookup("icons/set-0/icon-00000.png").is_some()
         });

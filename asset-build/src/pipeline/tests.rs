@@ -33,6 +33,57 @@ fn pipeline(s: &Setup) -> Pipeline {
         .no_shared_cache()
 }
 
+/// `table.bin`, `table.1.bin`, ... as the generated code lists them.
+fn table_parts(out: &Path) -> Vec<Vec<u8>> {
+    let code = fs::read_to_string(out.join("asset-build/assets.rs")).unwrap();
+    code.split("\"/asset-build/")
+        .skip(1)
+        .map(|rest| {
+            fs::read(
+                out.join("asset-build")
+                    .join(&rest[..rest.find('"').unwrap()]),
+            )
+            .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn include_bytes_parts_hold_whole_blobs_of_at_most_a_mib() {
+    // 3 files of 400 KB (stored as they are): two fit in a part, the third
+    // starts another; a 1.5 MB file has a part of its own.
+    let big = |n: u8, len: usize| {
+        (0..len)
+            .map(|i| (i as u8).wrapping_mul(n))
+            .collect::<Vec<u8>>()
+    };
+    let (a, b, c, d) = (
+        big(3, 400_000),
+        big(5, 400_000),
+        big(7, 400_000),
+        big(11, 1_500_000),
+    );
+    let s = setup(&[("a.png", &a), ("b.png", &b), ("c.png", &c), ("d.png", &d)]);
+    pipeline(&s).embed(Embed::IncludeBytes).build().unwrap();
+    let parts = table_parts(&s.out);
+    let sizes: Vec<usize> = parts[1..].iter().map(Vec::len).collect();
+    assert_eq!(sizes, [800_000, 400_000, 1_500_000], "{sizes:?}");
+    let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    let table = asset_manifest::table::Table::parse_parts(&parts).unwrap();
+    for (i, bytes) in [&a, &b, &c, &d].into_iter().enumerate() {
+        assert_eq!(
+            table.variant(table.asset(i).variants.start).bytes,
+            &bytes[..]
+        );
+    }
+    // Fewer files: the parts beyond the new count are removed.
+    fs::remove_file(s.root.join("static/d.png")).unwrap();
+    fs::remove_file(s.root.join("static/c.png")).unwrap();
+    pipeline(&s).embed(Embed::IncludeBytes).build().unwrap();
+    assert_eq!(table_parts(&s.out).len(), 2);
+    assert!(!s.out.join("asset-build/table.2.bin").exists());
+}
+
 fn css() -> Vec<u8> {
     (0..500)
         .map(|i| format!(".c{i} {{ margin: {i}px; }}\n"))
@@ -153,8 +204,9 @@ fn identical_contents_share_one_blob_and_unused_blobs_are_removed() {
         "one compression per codec for two identical files"
     );
     // Both assets point at the same bytes, written once in the table.
-    let bytes = fs::read(s.out.join("asset-build/table.bin")).unwrap();
-    let table = asset_manifest::table::Table::parse(&bytes).unwrap();
+    let parts = table_parts(&s.out);
+    let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    let table = asset_manifest::table::Table::parse_parts(&parts).unwrap();
     let (a, b) = (table.asset(0), table.asset(1));
     assert_eq!(a.variants.len(), 1 + codecs);
     for (va, vb) in a.variants.zip(b.variants) {
@@ -164,11 +216,8 @@ fn identical_contents_share_one_blob_and_unused_blobs_are_removed() {
         ));
     }
     let stored: usize = (0..1 + codecs).map(|v| table.variant(v).bytes.len()).sum();
-    let data_start = bytes.len() - stored;
-    assert_eq!(
-        table.variant(0).bytes.as_ptr(),
-        bytes[data_start..].as_ptr()
-    );
+    let data: usize = parts[1..].iter().map(|p| p.len()).sum();
+    assert_eq!(data, stored, "each blob once");
     let blobs = || {
         fs::read_dir(s.out.join("asset-build/blobs"))
             .unwrap()
@@ -325,8 +374,9 @@ fn kept_names_are_one_immutable_path() {
             "js/chunk-77.js"
         ]
     );
-    let bytes = fs::read(s.out.join("asset-build/table.bin")).unwrap();
-    let table = asset_manifest::table::Table::parse(&bytes).unwrap();
+    let parts = table_parts(&s.out);
+    let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    let table = asset_manifest::table::Table::parse_parts(&parts).unwrap();
     assert_eq!(table.map().2.len(), 3, "one path per asset");
     for (i, name) in names.iter().enumerate() {
         assert_eq!(table.lookup(name), Some((i, true)));

@@ -111,6 +111,49 @@ proptest! {
     }
 }
 
+proptest! {
+    /// A table cut into parts at variant boundaries reads the same; a cut
+    /// through a variant is refused.
+    #[test]
+    fn parts_cut_between_variants_read_as_one(files in files(), cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..5)) {
+        let bytes = build(&files);
+        let whole = Table::parse(&bytes).unwrap();
+        let index_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
+        // Where each variant with bytes lies in the whole (an empty one
+        // has no place).
+        let ranges: Vec<(usize, usize)> = (0..whole.variant_count())
+            .filter(|&v| !whole.variant(v).bytes.is_empty())
+            .map(|v| {
+                let b = whole.variant(v).bytes;
+                let at = b.as_ptr() as usize - bytes.as_ptr() as usize;
+                (at, at + b.len())
+            })
+            .collect();
+        let ends: Vec<usize> = ranges.iter().map(|r| r.1).collect();
+        let mut points: Vec<usize> = cuts.iter().filter(|_| !ends.is_empty()).map(|i| ends[i.index(ends.len())]).collect();
+        points.push(index_len);
+        points.push(bytes.len());
+        points.sort_unstable();
+        points.dedup();
+        let mut parts = vec![&bytes[..index_len]];
+        for w in points.windows(2) {
+            parts.push(&bytes[w[0]..w[1]]);
+        }
+        let table = Table::parse_parts(&parts).unwrap();
+        for v in 0..whole.variant_count() {
+            prop_assert_eq!(table.variant(v), whole.variant(v));
+        }
+        for i in 0..whole.len() {
+            prop_assert_eq!(table.asset(i), whole.asset(i));
+        }
+        if let Some(&(start, _)) = ranges.iter().find(|r| r.1 - r.0 >= 2) {
+            let cut = start + 1;
+            let parts = [&bytes[..cut], &bytes[cut..]];
+            prop_assert!(Table::parse_parts(&parts).is_err());
+        }
+    }
+}
+
 #[test]
 fn an_empty_table_finds_nothing() {
     let bytes = TableWriter::new("/").finish().unwrap();

@@ -37,8 +37,11 @@ fn table(files: &[(&str, &str)]) -> &'static Assets {
             ],
         });
     }
-    let bytes = writer.finish().unwrap().leak();
-    Box::leak(Box::new(Assets::__packed_v1(bytes, "/static/")))
+    let bytes: &'static [u8] = writer.finish().unwrap().leak();
+    Box::leak(Box::new(Assets::__packed_v1(
+        Box::leak(Box::new([bytes])),
+        "/static/",
+    )))
 }
 
 /// The asset at `logical`.
