@@ -61,7 +61,7 @@ for spec in "${@:-20000:100 2000:100 2000:16384}"; do
             out=$(dirname "$(ls -t "$CARGO_TARGET_DIR"/$profile_dir/build/bench-corpus-*/out/asset-build/assets.rs | head -1)")
             # The table: a static library where it is linked, else table.bin.
             table=$(table_of "$out")
-            echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(basename "$(echo $table | cut -d' ' -f1)") $(size_of $table) | $w | $((r / 1024)) |"
+            echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(set -- $table; [ $# -eq 1 ] && basename "$1" || echo "table.bin + $(($# - 1)) parts") $(size_of $table) | $w | $((r / 1024)) |"
         done
     done
 done

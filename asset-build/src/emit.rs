@@ -4,9 +4,10 @@
 //! The table is one byte string ([`asset_manifest::table`]): an index
 //! with a perfect hash from request path to asset, then every distinct
 //! blob end to end. The generated code is one expression,
-//! `Assets::__packed_v1(bytes, prefix)`, the same size for ten files or a
+//! `Assets::__packed_v1(&PARTS, prefix)`, the same size for ten files or a
 //! hundred thousand, so rustc's time does not grow with the number of
-//! assets. The bytes are `include_bytes!("table.bin")`, or, where
+//! assets. The bytes are `include_bytes!` of `table.bin` and its 1 MiB
+//! parts, or, where
 //! `link.rs` can write an object for the target, an `extern`
 //! static from `lib<symbol>.a`, so that rustc's memory does not grow with
 //! their size either.

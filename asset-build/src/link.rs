@@ -24,7 +24,9 @@ pub const EMBED_ENV: &str = "ASSET_BUILD_EMBED";
 /// How the generated code gets the table's bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Embed {
-    /// `include_bytes!("table.bin")`.
+    /// `include_bytes!` of `table.bin` (the index) and its parts
+    /// (`table.1.bin`, ...: whole blobs, at most 1 MiB each unless one
+    /// blob is larger).
     IncludeBytes,
     /// An `extern` static from `lib<name>.a`.
     Link,

@@ -1,11 +1,12 @@
 //! The embedded table as bytes: what `asset-build` writes and
 //! `asset-runtime` reads.
 //!
-//! The generated code includes one file (or links one object) holding the
-//! whole table: an index, then every stored variant's bytes end to end.
-//! rustc sees one byte string however many assets there are, so its time
-//! and memory do not grow with the number of files; the runtime reads the
-//! index once, at the first lookup.
+//! The generated code links one object holding the whole table (an index,
+//! then every stored variant's bytes end to end), or includes it in parts:
+//! the index, then the data cut between variants ([`Table::parse_parts`]).
+//! rustc sees a few byte strings however many assets there are, so its
+//! time and memory do not grow with the number of files; the runtime reads
+//! the index once, at the first lookup.
 //!
 //! The index, all integers little-endian:
 //!
