@@ -18,17 +18,8 @@
 # Needs npm, GNU time (/usr/bin/time) and cargo. Work files go to
 # target/bench-build (or $BENCH_WORK); the corpus is downloaded once.
 set -euo pipefail
-# The table in an output folder: the static library where it is linked,
-# else table.bin and its parts (table.1.bin, ...).
-table_of() {
-    for f in "$1"/libasset_table_*.a; do
-        if [ -f "$f" ]; then echo "$f"; return; fi
-    done
-    echo "$1"/table*.bin
-}
-# The size of those files together.
-size_of() { cat "$@" | wc -c; }
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/target/bench-build}
 CORPUS=$WORK/corpus

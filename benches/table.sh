@@ -10,17 +10,8 @@
 # (default 20000:100 2000:100 2000:16384). Needs cargo and GNU time.
 # ASSET_BUILD_EMBED=include_bytes measures the include_bytes! form.
 set -euo pipefail
-# The table in an output folder: the static library where it is linked,
-# else table.bin and its parts (table.1.bin, ...).
-table_of() {
-    for f in "$1"/libasset_table_*.a; do
-        if [ -f "$f" ]; then echo "$f"; return; fi
-    done
-    echo "$1"/table*.bin
-}
-# The size of those files together.
-size_of() { cat "$@" | wc -c; }
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 ROOT=$PWD
 WORK=${BENCH_WORK:-$ROOT/target/bench-table}
 CRATE=$WORK/crate

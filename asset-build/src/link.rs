@@ -451,49 +451,51 @@ mod tests {
         assert!(err.to_string().contains("3 bytes, not 10"), "{err}");
     }
 
+    /// A fresh folder holding `libt.a`: `data` under `symbol` for `machine`.
+    fn archive_in(name: &str, machine: Machine, symbol: &str, data: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("asset-link-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut out = Vec::new();
+        write_archive(&mut out, machine, symbol, data.len() as u64, |w| {
+            w.write_all(data)?;
+            Ok(data.len() as u64)
+        })
+        .unwrap();
+        std::fs::write(dir.join("libt.a"), &out).unwrap();
+        dir
+    }
+
+    /// Runs a binutils program in `dir`; its standard output.
+    fn run_in(dir: &std::path::Path, program: &str, args: &[&str]) -> Vec<u8> {
+        let output = std::process::Command::new(program)
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{program} runs (binutils; `bash tests/setup.sh` installs the AArch64 ones): {e}"));
+        assert!(
+            output.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
     /// The system's own tools read the archive: `nm` lists the symbol with
-    /// its size, and `objcopy` extracts exactly the bytes.
+    /// its size, `ar x` takes the object out and `objcopy` its section,
+    /// exactly the bytes.
     #[test]
     fn binutils_read_the_symbol_and_the_bytes() {
-        let dir = std::env::temp_dir().join(format!("asset-link-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let archive = dir.join("libt.a");
         let data: Vec<u8> = (0..1001u32).map(|i| (i * 7) as u8).collect();
-        let mut out = Vec::new();
-        write_archive(
-            &mut out,
-            Machine::X86_64,
-            "asset_table_test",
-            data.len() as u64,
-            |w| {
-                w.write_all(&data)?;
-                Ok(data.len() as u64)
-            },
-        )
-        .unwrap();
-        std::fs::write(&archive, &out).unwrap();
-        let nm = std::process::Command::new("nm")
-            .args(["-S", "--defined-only"])
-            .arg(&archive)
-            .output()
-            .expect("nm (binutils) runs");
-        let listing = String::from_utf8(nm.stdout).unwrap();
-        assert!(nm.status.success(), "{listing}");
+        let dir = archive_in("x86", Machine::X86_64, "asset_table_test", &data);
+        let listing =
+            String::from_utf8(run_in(&dir, "nm", &["-S", "--defined-only", "libt.a"])).unwrap();
         assert!(
             listing.contains("00000000000003e9 R asset_table_test"),
             "{listing}"
         );
-        // `ar x` takes the object out; objcopy copies its section out.
-        let run = |program: &str, args: &[&str]| {
-            let status = std::process::Command::new(program)
-                .current_dir(&dir)
-                .args(args)
-                .status()
-                .unwrap_or_else(|e| panic!("{program} (binutils) runs: {e}"));
-            assert!(status.success(), "{program} {args:?}");
-        };
-        run("ar", &["x", "libt.a"]);
-        run(
+        run_in(&dir, "ar", &["x", "libt.a"]);
+        run_in(
+            &dir,
             "objcopy",
             &[
                 "-O",
@@ -515,22 +517,8 @@ mod tests {
     #[test]
     fn an_aarch64_program_links_the_table() {
         let tool = |name: &str| format!("aarch64-linux-gnu-{name}");
-        let dir = std::env::temp_dir().join(format!("asset-link-a64-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
         let data: Vec<u8> = (0..4099u32).map(|i| (i * 13 + 5) as u8).collect();
-        let mut out = Vec::new();
-        write_archive(
-            &mut out,
-            Machine::Aarch64,
-            "asset_table_a64",
-            data.len() as u64,
-            |w| {
-                w.write_all(&data)?;
-                Ok(data.len() as u64)
-            },
-        )
-        .unwrap();
-        std::fs::write(dir.join("libt.a"), &out).unwrap();
+        let dir = archive_in("a64", Machine::Aarch64, "asset_table_a64", &data);
         std::fs::write(
             dir.join("start.s"),
             "    .text\n    .globl _start\n_start:\n\
@@ -541,34 +529,21 @@ mod tests {
              \x20   b .\n",
         )
         .unwrap();
-        let run = |program: &str, args: &[&str]| -> Vec<u8> {
-            let output = std::process::Command::new(program)
-                .current_dir(&dir)
-                .args(args)
-                .output()
-                .unwrap_or_else(|e| {
-                    panic!("{program} runs (binutils-aarch64-linux-gnu: run `bash tests/setup.sh`): {e}")
-                });
-            assert!(
-                output.status.success(),
-                "{program} {args:?}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            output.stdout
-        };
-        run(&tool("as"), &["start.s", "-o", "start.o"]);
-        run(
+        run_in(&dir, &tool("as"), &["start.s", "-o", "start.o"]);
+        run_in(
+            &dir,
             &tool("ld"),
             &["-pie", "start.o", "-L.", "-lt", "-o", "prog"],
         );
-        let symbols = String::from_utf8(run(&tool("nm"), &["-S", "prog"])).unwrap();
+        let symbols = String::from_utf8(run_in(&dir, &tool("nm"), &["-S", "prog"])).unwrap();
         assert!(
             symbols
                 .lines()
                 .any(|l| l.ends_with(" asset_table_a64") && l.contains(" 0000000000001003 ")),
             "{symbols}"
         );
-        run(
+        run_in(
+            &dir,
             &tool("objcopy"),
             &[
                 "-O",

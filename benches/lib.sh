@@ -1,0 +1,13 @@
+# Helpers shared by benches/build.sh and benches/table.sh (sourced).
+
+# The table in an output folder: the static library where it is linked,
+# else table.bin and its parts (table.1.bin, ...).
+table_of() {
+    for f in "$1"/libasset_table_*.a; do
+        if [ -f "$f" ]; then echo "$f"; return; fi
+    done
+    echo "$1"/table*.bin
+}
+
+# The size of those files together.
+size_of() { cat "$@" | wc -c; }
