@@ -250,16 +250,6 @@ impl Table {
         self.index.len() as u64 + self.order.iter().map(|(_, len)| len).sum::<u64>()
     }
 
-    /// Writes the index, then each blob, streamed from the store so that
-    /// the build never holds them all in memory. Returns the length.
-    fn write_to(&self, store: &BlobStore, out: &mut impl Write) -> Result<u64, Error> {
-        out.write_all(&self.index).map_err(|source| Error::Write {
-            path: store.path(""),
-            source,
-        })?;
-        Ok(self.index.len() as u64 + write_blobs(store, &self.order, out)?)
-    }
-
     /// The blobs in groups of at most [`PART_LIMIT`] bytes (or one larger
     /// blob), in order.
     fn groups(&self) -> Vec<&[(String, u64)]> {
@@ -294,15 +284,17 @@ impl Table {
             return Ok(groups.len() + 1);
         }
         let _ = fs::remove_file(&key_path);
-        write_streamed(&output.join(TABLE_FILE), |out| {
+        let index = output.join(TABLE_FILE);
+        write_streamed(&index, |out| {
             out.write_all(&self.index).map_err(|source| Error::Write {
-                path: output.join(TABLE_FILE),
+                path: index.clone(),
                 source,
             })
         })?;
         for (k, group) in groups.iter().enumerate() {
-            write_streamed(&output.join(part_name(k + 1)), |out| {
-                write_blobs(store, group, out).map(|_| ())
+            let part = output.join(part_name(k + 1));
+            write_streamed(&part, |out| {
+                write_blobs(store, group, out, &part).map(|_| ())
             })?;
         }
         remove_parts(output, groups.len() + 1);
@@ -322,13 +314,17 @@ impl Table {
             return Ok(());
         }
         write_streamed(path, |out| {
+            // A blob that cannot be read is reported as itself, not as a
+            // failure to write the archive.
             let mut failure = None;
             link::write_archive(out, machine, symbol, self.len(), |out| {
-                self.write_to(store, out).map_err(|e| {
+                out.write_all(&self.index)?;
+                let blobs = write_blobs(store, &self.order, out, path).map_err(|e| {
                     let io = std::io::Error::other(e.to_string());
                     failure = Some(e);
                     io
-                })
+                })?;
+                Ok(self.index.len() as u64 + blobs)
             })
             .map_err(|source| {
                 failure.take().unwrap_or(Error::Write {
@@ -346,11 +342,13 @@ impl Table {
 /// "Generated code").
 const PART_LIMIT: u64 = 1 << 20;
 
-/// Copies `blobs` from the store into `out`. Returns the bytes written.
+/// Copies `blobs` from the store into `out`, which writes `dest`. Returns
+/// the bytes written.
 fn write_blobs(
     store: &BlobStore,
     blobs: &[(String, u64)],
     out: &mut impl Write,
+    dest: &Path,
 ) -> Result<u64, Error> {
     let mut written = 0;
     for (name, len) in blobs {
@@ -360,7 +358,7 @@ fn write_blobs(
             source,
         })?;
         let copied = std::io::copy(&mut file, out).map_err(|source| Error::Write {
-            path: blob.clone(),
+            path: dest.to_path_buf(),
             source,
         })?;
         if copied != *len {

@@ -521,7 +521,7 @@ impl<'a> Table<'a> {
 
     /// The perfect hash: its key, displacements and entries (each
     /// `asset << 1 | immutable`), for a reader that keeps them in its own
-    /// form. [`Table::lookup`] uses them as they are.
+    /// form, as the runtime does (with [`slot`]).
     pub fn map(&self) -> (u64, Vec<(u32, u32)>, Vec<u32>) {
         let disps = self
             .disps
@@ -533,7 +533,8 @@ impl<'a> Table<'a> {
     }
 
     /// The asset a request path names, and whether the path is its hashed
-    /// (immutable) one.
+    /// (immutable) one. It decodes the map for each call: for tests and
+    /// tools; a server keeps [`Table::map`]'s result instead.
     pub fn lookup(&self, path: &str) -> Option<(usize, bool)> {
         let (key, disps, entries) = self.map();
         let entry = entries[slot(key, &disps, entries.len(), path)?];
