@@ -134,7 +134,7 @@ fn brotli(input: &[u8]) -> Vec<u8> {
 }
 
 /// The smallest brotli window (10..=24 bits) that holds the whole input.
-fn window_bits(len: usize) -> i32 {
+pub(crate) fn window_bits(len: usize) -> i32 {
     let mut bits = 10;
     while bits < 24 && (1usize << bits) - 16 < len {
         bits += 1;

@@ -42,6 +42,29 @@ pub fn content_type(logical: &str, bytes: &[u8]) -> String {
     asset_manifest::text::content_type(essence, bytes)
 }
 
+/// Whether a file's hashed responses offer themselves as compression
+/// dictionaries for its later versions (RFC 9842): text that changes a
+/// little from release to release (scripts, stylesheets, JSON, source
+/// maps, SVG, HTML, XML, plain text) and WebAssembly; not fonts, images or
+/// anything stored compressed.
+pub fn offers_dictionary(logical: &str) -> bool {
+    if is_precompressed(logical) {
+        return false;
+    }
+    let essence = essence(logical);
+    essence.starts_with("text/")
+        || essence.ends_with("+json")
+        || essence.ends_with("+xml")
+        || matches!(
+            essence,
+            "application/json"
+                | "application/xml"
+                | "application/wasm"
+                | "application/javascript"
+                | "image/svg+xml"
+        )
+}
+
 /// Whether the file is already compressed, so that brotli or gzip would
 /// waste build time for nothing.
 pub fn is_precompressed(logical: &str) -> bool {

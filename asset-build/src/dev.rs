@@ -48,6 +48,8 @@ pub fn build(
             content_type: content_type::essence(&s.logical).to_owned(),
             size: 0,
             compressed: Vec::new(),
+            use_as_dictionary: None,
+            deltas: Vec::new(),
             references: 0,
         })
         .collect();

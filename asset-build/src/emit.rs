@@ -4,7 +4,7 @@
 //! The table is one byte string ([`asset_manifest::table`]): an index
 //! with a perfect hash from request path to asset, then every distinct
 //! blob end to end. The generated code is one expression,
-//! `Assets::__packed_v1(&PARTS, prefix)`, the same size for ten files or a
+//! `Assets::__packed_v2(&PARTS, prefix)`, the same size for ten files or a
 //! hundred thousand, so rustc's time does not grow with the number of
 //! assets. The bytes are `include_bytes!` of `table.bin` and its 1 MiB
 //! parts, or, where
@@ -155,14 +155,14 @@ fn include_code(prefix: &str, parts: usize) -> String {
         );
     }
     format!(
-        "{HEADER}{{\n    static PARTS: [&[u8]; {parts}] = [\n{list}    ];\n    {RT}::Assets::__packed_v1(&PARTS, {})\n}}\n",
+        "{HEADER}{{\n    static PARTS: [&[u8]; {parts}] = [\n{list}    ];\n    {RT}::Assets::__packed_v2(&PARTS, {})\n}}\n",
         lit(prefix)
     )
 }
 
 fn link_code(prefix: &str, symbol: &str, len: u64) -> String {
     format!(
-        "{HEADER}{{\n    #[link(name = \"{symbol}\", kind = \"static\")]\n    unsafe extern \"C\" {{\n        #[link_name = \"{symbol}\"]\n        static TABLE: [u8; {len}];\n    }}\n    // SAFETY: the library defines the symbol as {len} bytes, never written.\n    static PARTS: [&[u8]; 1] = [unsafe {{ &TABLE }}];\n    {RT}::Assets::__packed_v1(&PARTS, {})\n}}\n",
+        "{HEADER}{{\n    #[link(name = \"{symbol}\", kind = \"static\")]\n    unsafe extern \"C\" {{\n        #[link_name = \"{symbol}\"]\n        static TABLE: [u8; {len}];\n    }}\n    // SAFETY: the library defines the symbol as {len} bytes, never written.\n    static PARTS: [&[u8]; 1] = [unsafe {{ &TABLE }}];\n    {RT}::Assets::__packed_v2(&PARTS, {})\n}}\n",
         lit(prefix)
     )
 }
@@ -185,7 +185,9 @@ fn layout(built: &Built, store: &BlobStore) -> Result<Layout, Error> {
     let mut at: HashMap<String, DataRange> = HashMap::new();
     let mut offset = 0u64;
     let names = built.assets.iter().flat_map(|a| {
-        std::iter::once(a.print.hex().to_owned()).chain(a.variants.iter().map(|v| v.blob.clone()))
+        std::iter::once(a.print.hex().to_owned())
+            .chain(a.variants.iter().map(|v| v.blob.clone()))
+            .chain(a.deltas.iter().map(|d| d.blob.clone()))
     });
     for name in names {
         if at.contains_key(&name) {
@@ -231,7 +233,16 @@ impl Table {
                 logical_url: a.logical_url.clone(),
                 content_type: a.content_type.clone(),
                 integrity: a.integrity.clone(),
+                use_as_dictionary: a.use_as_dictionary.clone(),
                 variants,
+                deltas: a
+                    .deltas
+                    .iter()
+                    .map(|d| {
+                        let etag = a.print.delta_etag(d.encoding, &d.dictionary);
+                        (d.encoding, d.dictionary, etag, at[&d.blob])
+                    })
+                    .collect(),
             });
         }
         let index = writer.finish().map_err(|e| Error::Table(e.to_string()))?;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use asset_manifest::layout::OUTPUT_DIR;
 
+use crate::earlier::{self, EARLIER_ENV, History};
 use crate::link::{EMBED_ENV, Embed};
 use crate::shared_cache::SharedCache;
 use crate::store::BlobStore;
@@ -29,7 +30,16 @@ pub struct Pipeline {
     dev: Option<bool>,
     embed: Option<Embed>,
     template_folders: Vec<PathBuf>,
+    dictionaries: bool,
+    dictionary_files: Vec<String>,
+    earlier_releases: Vec<PathBuf>,
+    delta_depth: usize,
+    release_history: Option<bool>,
 }
+
+/// The largest earlier version used as a dictionary: 16 MiB, a `dcb`
+/// stream's whole window.
+const MAX_DICTIONARY: u64 = 16 << 20;
 
 /// The environment variable that turns development mode on (`1`, `true`
 /// or `yes`) when [`Pipeline::dev`] was not called.
@@ -79,6 +89,11 @@ pub struct AssetReport {
     pub size: u64,
     /// Sizes of the kept compressed variants, by coding name (`br`, `gzip`).
     pub compressed: Vec<(&'static str, u64)>,
+    /// The `Use-As-Dictionary` value of its hashed URL, if it offers one.
+    pub use_as_dictionary: Option<String>,
+    /// The kept deltas: coding name (`dcb`, `dcz`), the dictionary's
+    /// SHA-256 in hex, and the size.
+    pub deltas: Vec<(&'static str, String, u64)>,
     /// How many references to other assets were rewritten in it.
     pub references: usize,
 }
@@ -101,7 +116,79 @@ impl Pipeline {
             dev: None,
             embed: None,
             template_folders: Vec::new(),
+            dictionaries: true,
+            dictionary_files: Vec::new(),
+            earlier_releases: Vec::new(),
+            delta_depth: earlier::DEFAULT_DEPTH,
+            release_history: None,
         }
+    }
+
+    /// Delta updates (RFC 9842): whether text assets offer themselves as
+    /// compression dictionaries (`Use-As-Dictionary` on their hashed URL)
+    /// and get deltas against earlier releases. On by default; off, the
+    /// table has neither.
+    ///
+    /// ```no_run
+    /// asset_build::Pipeline::new("static").dictionaries(false).run();
+    /// ```
+    pub fn dictionaries(mut self, on: bool) -> Self {
+        self.dictionaries = on;
+        self
+    }
+
+    /// Narrows which files offer dictionaries and get deltas to those a
+    /// glob matches (logical paths, as for [`Pipeline::keep_names`]);
+    /// callable more than once. Without it, every text type does:
+    /// scripts, stylesheets, JSON and source maps, SVG, HTML, XML, plain
+    /// text and WebAssembly.
+    ///
+    /// ```no_run
+    /// asset_build::Pipeline::new("static")
+    ///     .dictionary_files("js/**")
+    ///     .dictionary_files("*.css")
+    ///     .run();
+    /// ```
+    pub fn dictionary_files(mut self, glob: impl Into<String>) -> Self {
+        self.dictionary_files.push(glob.into());
+        self
+    }
+
+    /// A folder holding an earlier release, to compute deltas against:
+    /// an `export-assets` folder, or a local copy of a published prefix
+    /// (its `manifests/` name the releases; `fetch-releases` downloads
+    /// one). Relative to the crate's folder; callable more than once. The
+    /// environment variable `ASSET_BUILD_EARLIER_RELEASES` adds more (a
+    /// list separated like `PATH`). A folder that cannot be used is a
+    /// warning naming it, never a failed build.
+    ///
+    /// ```no_run
+    /// asset_build::Pipeline::new("static")
+    ///     .earlier_release("../deploy/previous")
+    ///     .run();
+    /// ```
+    pub fn earlier_release(mut self, folder: impl AsRef<Path>) -> Self {
+        self.earlier_releases.push(folder.as_ref().to_path_buf());
+        self
+    }
+
+    /// How many earlier versions of each file deltas are made against
+    /// (default 3): the newest releases of each source, the folders first.
+    /// 0 makes no deltas (the assets still offer dictionaries).
+    pub fn delta_depth(mut self, releases: usize) -> Self {
+        self.delta_depth = releases;
+        self
+    }
+
+    /// Whether this build records its text assets beside the shared
+    /// compression cache, and makes deltas against the builds recorded
+    /// before it, so that each release build of this target directory
+    /// gets deltas against the previous ones with no setting. Default:
+    /// on in the `release` profile (and profiles that inherit it), off
+    /// otherwise; the newest [`Pipeline::delta_depth`] builds are kept.
+    pub fn release_history(mut self, on: bool) -> Self {
+        self.release_history = Some(on);
+        self
     }
 
     /// Development mode: nothing is read, rewritten, hashed or compressed at
@@ -305,6 +392,9 @@ impl Pipeline {
         if self.embed.is_none() {
             println!("cargo::rerun-if-env-changed={EMBED_ENV}");
         }
+        if self.dictionaries {
+            println!("cargo::rerun-if-env-changed={EARLIER_ENV}");
+        }
         let report = self.build()?;
         for path in &report.watched {
             println!("cargo::rerun-if-changed={}", path.display());
@@ -338,7 +428,16 @@ impl Pipeline {
             keep_names: glob::GlobSet::new(&self.keep_names)?,
             allow_missing: glob::GlobSet::new(&self.allow_missing)?,
             prefix: prefix.clone(),
+            dictionaries: stages::Dictionaries {
+                on: self.dictionaries,
+                only: (!self.dictionary_files.is_empty())
+                    .then(|| glob::GlobSet::new(&self.dictionary_files))
+                    .transpose()?,
+                earlier: Vec::new(),
+                depth: self.delta_depth,
+            },
         };
+        let mut settings = settings;
 
         let found = discover::walk(&roots, self.include_hidden)?;
         let template_folders: Vec<PathBuf> = self
@@ -372,9 +471,75 @@ impl Pipeline {
             Some(None) => None,
             None => SharedCache::locate(&out_dir),
         };
+        // Earlier releases, for deltas: the folders named, then this
+        // target directory's own release builds.
+        let mut warnings = Vec::new();
+        let mut watched_earlier = Vec::new();
+        let history = (self.dictionaries
+            && self.delta_depth > 0
+            && self
+                .release_history
+                .unwrap_or_else(|| std::env::var("PROFILE").is_ok_and(|p| p == "release")))
+        .then(|| shared.as_ref().map(|c| History::new(c.root(), &roots)))
+        .flatten();
+        if self.dictionaries && self.delta_depth > 0 {
+            let wanted = found
+                .sources
+                .keys()
+                .filter(|l| settings.dictionaries.offers(l))
+                .cloned()
+                .collect();
+            let env_folders = std::env::var_os(EARLIER_ENV)
+                .map(|v| std::env::split_paths(&v).collect::<Vec<_>>())
+                .unwrap_or_default();
+            let mut versions = Vec::new();
+            for dir in self
+                .earlier_releases
+                .iter()
+                .map(|f| manifest_dir.join(f))
+                .chain(
+                    env_folders
+                        .into_iter()
+                        .filter(|p| !p.as_os_str().is_empty()),
+                )
+            {
+                watched_earlier.push(dir.join(asset_manifest::layout::MANIFEST_FILE));
+                watched_earlier.push(dir.join(asset_manifest::release::MANIFESTS_DIR));
+                versions.extend(earlier::read_folder(
+                    &dir,
+                    &wanted,
+                    self.delta_depth,
+                    &mut warnings,
+                ));
+            }
+            if let Some(history) = &history {
+                versions.extend(history.versions());
+            }
+            settings.dictionaries.earlier = earlier::load(versions, MAX_DICTIONARY, &mut warnings);
+        }
+        // Only what exists: cargo reruns a build script for ever when a
+        // watched path is missing.
+        watched_earlier.retain(|p| p.exists());
+
         let store = BlobStore::open(&output, shared)?;
         let built = stages::run(&found, &store, &settings)?;
         let emitted = emit::emit(&built, &store, &output, &prefix, embed)?;
+        if let Some(history) = &history {
+            let offered: Vec<_> = built
+                .assets
+                .iter()
+                .filter(|a| a.use_as_dictionary.is_some())
+                .map(|a| {
+                    (
+                        a.logical.clone(),
+                        *a.print.digest(),
+                        store.path(a.print.hex()),
+                    )
+                })
+                .collect();
+            history.record(&offered, self.delta_depth);
+        }
+        warnings.extend(built.warnings.iter().cloned());
 
         let assets = built
             .assets
@@ -391,6 +556,12 @@ impl Pipeline {
                     .iter()
                     .map(|v| (v.codec.encoding().token(), v.size))
                     .collect(),
+                use_as_dictionary: a.use_as_dictionary.clone(),
+                deltas: a
+                    .deltas
+                    .iter()
+                    .map(|d| (d.encoding.token(), crate::delta::hex(&d.dictionary), d.size))
+                    .collect(),
                 references: a.references,
             })
             .collect();
@@ -402,8 +573,13 @@ impl Pipeline {
             cache_hits: built.cache_hits,
             shared_cache_hits: built.shared_hits,
             compressions: built.compressions,
-            watched: found.watched().into_iter().chain(template_files).collect(),
-            warnings: built.warnings,
+            watched: found
+                .watched()
+                .into_iter()
+                .chain(template_files)
+                .chain(watched_earlier)
+                .collect(),
+            warnings,
         })
     }
 }

@@ -139,15 +139,15 @@ pub fn slow_brotli_warning(bytes: u64, nanos: u64) -> Vec<String> {
     lines
 }
 
-/// One content in one codec: from the store, or compressed and stored.
-struct CacheResult {
-    cached: bool,
+/// One cached result: from the store, the shared cache, or computed.
+pub(crate) struct CacheResult {
+    pub cached: bool,
     /// Found in the shared cache.
-    shared: bool,
+    pub shared: bool,
     /// The blob: the compressed bytes, or the skip marker.
-    file: String,
+    pub file: String,
     /// The compressed size, when worth keeping.
-    kept_size: Option<u64>,
+    pub kept_size: Option<u64>,
 }
 
 /// Where brotli's work is counted.
@@ -156,6 +156,51 @@ struct Timing<'a> {
     nanos: &'a AtomicU64,
 }
 
+/// The blob `name` from the store, else from the cache every profile
+/// shares, else computed by `compute` (`None`: not worth keeping, which a
+/// `.skip` marker remembers) and stored in both.
+pub(crate) fn cached(
+    store: &BlobStore,
+    name: &str,
+    compute: impl FnOnce() -> Result<Option<Vec<u8>>, Error>,
+) -> Result<CacheResult, Error> {
+    let skip = format!("{name}.skip");
+    let result = |cached, shared, file: &str, kept_size| CacheResult {
+        cached,
+        shared,
+        file: file.to_owned(),
+        kept_size,
+    };
+    if let Some(size) = store.size(name) {
+        return Ok(result(true, false, name, Some(size)));
+    }
+    if store.path(&skip).is_file() {
+        return Ok(result(true, false, &skip, None));
+    }
+    // Another profile or crate of this target directory computed it.
+    if let Some(shared) = store.shared() {
+        if let Some(compressed) = shared.get(name) {
+            store.put(name, &compressed)?;
+            return Ok(result(true, true, name, Some(compressed.len() as u64)));
+        }
+        if shared.get(&skip).is_some() {
+            store.put(&skip, b"")?;
+            return Ok(result(true, true, &skip, None));
+        }
+    }
+    let (file, payload) = match compute()? {
+        Some(bytes) => (name, bytes),
+        None => (skip.as_str(), Vec::new()),
+    };
+    store.put(file, &payload)?;
+    if let Some(shared) = store.shared() {
+        shared.put(file, &payload);
+    }
+    let kept_size = (file == name).then_some(payload.len() as u64);
+    Ok(result(false, false, file, kept_size))
+}
+
+/// One content in one codec: from the store, or compressed and stored.
 fn compress_cached(
     store: &BlobStore,
     sha: &str,
@@ -163,48 +208,14 @@ fn compress_cached(
     timing: &Timing,
 ) -> Result<CacheResult, Error> {
     let name = format!("{sha}.{}", codec.cache_tag());
-    let skip = format!("{name}.skip");
-    if let Some(size) = store.size(&name) {
-        return Ok(CacheResult {
-            cached: true,
-            shared: false,
-            file: name,
-            kept_size: Some(size),
-        });
-    }
-    if store.path(&skip).is_file() {
-        return Ok(CacheResult {
-            cached: true,
-            shared: false,
-            file: skip,
-            kept_size: None,
-        });
-    }
-    // Another profile or crate of this target directory compressed it.
-    if let Some(shared) = store.shared() {
-        if let Some(compressed) = shared.get(&name) {
-            store.put(&name, &compressed)?;
-            return Ok(CacheResult {
-                cached: true,
-                shared: true,
-                file: name,
-                kept_size: Some(compressed.len() as u64),
-            });
+    cached(store, &name, || {
+        let identity = store.read(sha)?;
+        // A large input that a fast sample shows to be incompressible is
+        // not given to brotli at quality 11 (minutes for a few hundred
+        // megabytes).
+        if !compress::looks_compressible(&identity) {
+            return Ok(None);
         }
-        if shared.get(&skip).is_some() {
-            store.put(&skip, b"")?;
-            return Ok(CacheResult {
-                cached: true,
-                shared: true,
-                file: skip,
-                kept_size: None,
-            });
-        }
-    }
-    let identity = store.read(sha)?;
-    // A large input that a fast sample shows to be incompressible is not
-    // given to brotli at quality 11 (minutes for a few hundred megabytes).
-    let compressed = if compress::looks_compressible(&identity) {
         let start = Instant::now();
         let compressed = codec.compress(&identity);
         if codec == Codec::Brotli {
@@ -214,33 +225,8 @@ fn compress_cached(
                 .fetch_add(identity.len() as u64, Ordering::Relaxed);
             timing.nanos.fetch_add(nanos, Ordering::Relaxed);
         }
-        compressed
-    } else {
-        identity.clone()
-    };
-    if compress::worth_keeping(identity.len(), compressed.len()) {
-        store.put(&name, &compressed)?;
-        if let Some(shared) = store.shared() {
-            shared.put(&name, &compressed);
-        }
-        Ok(CacheResult {
-            cached: false,
-            shared: false,
-            file: name,
-            kept_size: Some(compressed.len() as u64),
-        })
-    } else {
-        store.put(&skip, b"")?;
-        if let Some(shared) = store.shared() {
-            shared.put(&skip, b"");
-        }
-        Ok(CacheResult {
-            cached: false,
-            shared: false,
-            file: skip,
-            kept_size: None,
-        })
-    }
+        Ok(compress::worth_keeping(identity.len(), compressed.len()).then_some(compressed))
+    })
 }
 
 #[cfg(test)]

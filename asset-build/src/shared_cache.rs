@@ -73,6 +73,12 @@ impl SharedCache {
         }
     }
 
+    /// The folder the cache was opened in (its entries are in `v1/`
+    /// below it; the release history in `releases/`).
+    pub fn root(&self) -> &Path {
+        self.dir.parent().unwrap_or(&self.dir)
+    }
+
     /// A cache in `dir`, bounded by `ASSET_BUILD_CACHE_SIZE_MB` as
     /// [`SharedCache::locate`]'s is.
     pub fn in_dir(dir: impl Into<PathBuf>) -> SharedCache {

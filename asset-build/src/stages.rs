@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use asset_manifest::{Fingerprint, fingerprint, prefix};
 
+use crate::delta::{self, StoredDelta};
 use crate::discover::{Found, Source};
 use crate::glob::GlobSet;
 use crate::graph::{self, Node};
@@ -33,6 +34,32 @@ pub struct Settings {
     pub keep_names: GlobSet,
     /// Missing references that only warn.
     pub allow_missing: GlobSet,
+    /// Which files offer dictionaries, and the earlier versions to make
+    /// deltas against.
+    pub dictionaries: Dictionaries,
+}
+
+/// The delta settings (RFC 9842).
+#[derive(Debug, Default)]
+pub struct Dictionaries {
+    /// Whether any file offers itself as a dictionary.
+    pub on: bool,
+    /// Only the files these match, when there are any.
+    pub only: Option<GlobSet>,
+    /// Earlier versions by logical path, in order of preference.
+    pub earlier: Vec<(String, delta::Dictionary)>,
+    /// How many earlier versions of each file.
+    pub depth: usize,
+}
+
+impl Dictionaries {
+    /// Whether `logical` offers itself as a dictionary: a text type, and
+    /// one the settings name.
+    pub fn offers(&self, logical: &str) -> bool {
+        self.on
+            && content_type::offers_dictionary(logical)
+            && self.only.as_ref().is_none_or(|g| g.is_match(logical))
+    }
 }
 
 /// One asset, ready to emit.
@@ -51,6 +78,10 @@ pub struct BuiltAsset {
     pub size: u64,
     /// Kept compressed variants, in preference order (br, zstd, gzip).
     pub variants: Vec<StoredVariant>,
+    /// The `Use-As-Dictionary` value of its hashed responses.
+    pub use_as_dictionary: Option<String>,
+    /// Kept deltas against earlier versions.
+    pub deltas: Vec<StoredDelta>,
     /// How many references to other assets were rewritten in it.
     pub references: usize,
 }
@@ -138,27 +169,88 @@ pub fn run(found: &Found, store: &BlobStore, settings: &Settings) -> Result<Buil
             hashed,
             integrity: s.integrity,
             variants: compressed.variants_of(s.print.hex()),
+            use_as_dictionary: None,
+            deltas: Vec::new(),
             print: s.print,
             size: s.size,
             references: named.rewrite_counts[i],
         });
     }
     check_unique_paths(&sources, &assets)?;
+    let mut warnings: Vec<String> = named
+        .warnings
+        .into_iter()
+        .chain(precompress::slow_brotli_warning(
+            compressed.brotli_bytes,
+            compressed.brotli_nanos,
+        ))
+        .collect();
+    let deltas = add_deltas(&mut assets, store, settings, &mut warnings)?;
+    blobs.extend(deltas.blobs);
     Ok(Built {
         assets,
         blobs,
-        cache_hits: compressed.cache_hits,
+        cache_hits: compressed.cache_hits + deltas.cache_hits,
         shared_hits: compressed.shared_hits,
-        compressions: compressed.compressions,
-        warnings: named
-            .warnings
-            .into_iter()
-            .chain(precompress::slow_brotli_warning(
-                compressed.brotli_bytes,
-                compressed.brotli_nanos,
-            ))
-            .collect(),
+        compressions: compressed.compressions + deltas.compressions,
+        warnings,
     })
+}
+
+/// Offers each text asset with a hashed name as a dictionary, and stores
+/// its deltas against the earlier versions of its logical path.
+fn add_deltas(
+    assets: &mut [BuiltAsset],
+    store: &BlobStore,
+    settings: &Settings,
+    warnings: &mut Vec<String>,
+) -> Result<delta::Deltas, Error> {
+    let d = &settings.dictionaries;
+    for a in assets.iter_mut() {
+        if a.hashed != a.logical && a.size > 0 && d.offers(&a.logical) {
+            a.use_as_dictionary =
+                asset_manifest::dictionary::use_as_dictionary(&settings.prefix, &a.hashed);
+        }
+    }
+    let current = assets
+        .iter()
+        .filter(|a| a.use_as_dictionary.is_some())
+        .map(|a| (a.logical.clone(), *a.print.digest()))
+        .collect();
+    let mut by_path = delta::candidates(&current, d.earlier.iter().cloned(), d.depth);
+    let mut targets = Vec::new();
+    let mut requests = Vec::new();
+    for (i, a) in assets.iter().enumerate() {
+        let Some(dictionaries) = by_path.remove(&a.logical) else {
+            continue;
+        };
+        let br_len = a
+            .variants
+            .iter()
+            .find(|v| v.codec == crate::compress::Codec::Brotli)
+            .map_or(a.size, |v| v.size);
+        targets.push(i);
+        requests.push(delta::Request {
+            sha: a.print.hex(),
+            len: a.size,
+            br_len,
+            dictionaries,
+        });
+    }
+    let mut deltas = delta::deltas(store, &requests)?;
+    for (i, codec, dictionary_len) in &deltas.too_large {
+        let a = &assets[targets[*i]];
+        warnings.push(format!(
+            "no {} delta for `{}`: the file ({} bytes) and its earlier version ({dictionary_len} bytes) pass the coding's window",
+            codec.encoding().token(),
+            a.logical,
+            a.size
+        ));
+    }
+    for (i, kept) in targets.into_iter().zip(std::mem::take(&mut deltas.kept)) {
+        assets[i].deltas = kept;
+    }
+    Ok(deltas)
 }
 
 /// No hashed name may equal another file's logical path (or another

@@ -11,17 +11,32 @@ pub enum Encoding {
     Zstd,
     /// gzip (RFC 1952).
     Gzip,
+    /// Dictionary-compressed brotli (RFC 9842 §4): a delta against an
+    /// earlier version of the same asset, which the client names in
+    /// `Available-Dictionary`.
+    Dcb,
+    /// Dictionary-compressed zstd (RFC 9842 §5), likewise.
+    Dcz,
 }
 
 impl Encoding {
-    /// Every coding, in order of preference when a client accepts several
-    /// with the same q-value: br, zstd, gzip, identity.
+    /// Every coding that needs no dictionary, in order of preference when
+    /// a client accepts several with the same q-value: br, zstd, gzip,
+    /// identity.
     pub const PREFERENCE: [Encoding; 4] = [
         Encoding::Brotli,
         Encoding::Zstd,
         Encoding::Gzip,
         Encoding::Identity,
     ];
+
+    /// The dictionary codings, in order of preference at equal size.
+    pub const DELTAS: [Encoding; 2] = [Encoding::Dcb, Encoding::Dcz];
+
+    /// Whether this coding needs a dictionary (`dcb`, `dcz`).
+    pub const fn is_delta(self) -> bool {
+        matches!(self, Encoding::Dcb | Encoding::Dcz)
+    }
 
     /// The token used in `Accept-Encoding` and `Content-Encoding`, and as
     /// the key of a size in the manifest.
@@ -31,6 +46,8 @@ impl Encoding {
             Encoding::Brotli => "br",
             Encoding::Zstd => "zstd",
             Encoding::Gzip => "gzip",
+            Encoding::Dcb => "dcb",
+            Encoding::Dcz => "dcz",
         }
     }
 
@@ -42,6 +59,8 @@ impl Encoding {
             Encoding::Brotli => "-br",
             Encoding::Zstd => "-zst",
             Encoding::Gzip => "-gz",
+            Encoding::Dcb => "-dcb",
+            Encoding::Dcz => "-dcz",
         }
     }
 
@@ -53,6 +72,8 @@ impl Encoding {
             Encoding::Brotli => Some("br"),
             Encoding::Zstd => Some("zst"),
             Encoding::Gzip => Some("gz"),
+            Encoding::Dcb => Some("dcb"),
+            Encoding::Dcz => Some("dcz"),
         }
     }
 
@@ -64,16 +85,21 @@ impl Encoding {
             Encoding::Brotli => "Brotli",
             Encoding::Zstd => "Zstd",
             Encoding::Gzip => "Gzip",
+            Encoding::Dcb => "Dcb",
+            Encoding::Dcz => "Dcz",
         }
     }
 
-    /// Rank in [`Encoding::PREFERENCE`]: lower is preferred.
+    /// Rank in [`Encoding::PREFERENCE`], then [`Encoding::DELTAS`]: lower
+    /// is preferred.
     pub const fn rank(self) -> u8 {
         match self {
             Encoding::Brotli => 0,
             Encoding::Zstd => 1,
             Encoding::Gzip => 2,
             Encoding::Identity => 3,
+            Encoding::Dcb => 4,
+            Encoding::Dcz => 5,
         }
     }
 }
@@ -91,9 +117,14 @@ mod tests {
 
     #[test]
     fn etag_suffixes_and_extensions_are_distinct() {
-        let suffixes: std::collections::BTreeSet<_> =
-            Encoding::PREFERENCE.map(Encoding::etag_suffix).into();
-        assert_eq!(suffixes.len(), 4);
+        let suffixes: std::collections::BTreeSet<_> = Encoding::PREFERENCE
+            .into_iter()
+            .chain(Encoding::DELTAS)
+            .map(Encoding::etag_suffix)
+            .collect();
+        assert_eq!(suffixes.len(), 6);
+        assert!(Encoding::DELTAS.iter().all(|e| e.is_delta()));
+        assert!(!Encoding::PREFERENCE.iter().any(|e| e.is_delta()));
         assert_eq!(Encoding::Identity.file_extension(), None);
         assert_eq!(Encoding::Zstd.file_extension(), Some("zst"));
     }

@@ -63,6 +63,19 @@ impl Fingerprint {
     pub fn etag(&self, encoding: Encoding) -> String {
         format!("\"{}{}\"", &self.hex[..ETAG_LEN], encoding.etag_suffix())
     }
+
+    /// The strong ETag of a delta against the dictionary with SHA-256
+    /// `dictionary`: the coding's tag and 16 hex digits of the
+    /// dictionary, `"<32 hex>-dcb-<16 hex>"`, since one coding has a
+    /// representation per dictionary.
+    pub fn delta_etag(&self, encoding: Encoding, dictionary: &[u8; 32]) -> String {
+        let mut tag = format!("\"{}{}-", &self.hex[..ETAG_LEN], encoding.etag_suffix());
+        for byte in &dictionary[..8] {
+            let _ = write!(tag, "{byte:02x}");
+        }
+        tag.push('"');
+        tag
+    }
 }
 
 /// The Subresource Integrity value of `bytes`: `sha384-<base64>`.

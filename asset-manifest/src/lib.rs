@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod dictionary;
 mod encoding;
 pub mod fingerprint;
 pub mod layout;

@@ -11,15 +11,18 @@
 //! The index, all integers little-endian:
 //!
 //! ```text
-//! header    magic "ASSETTB\x01", index length (u64: where the data starts),
+//! header    magic "ASSETTB\x02", index length (u64: where the data starts),
 //!           assets, variants, map entries, map displacements (u32 each),
 //!           the map's hash key (u64), the URL prefix (a string)
 //! disps     (u32, u32) per displacement: the perfect hash (phf)
 //! entries   u32 per request path, in phf order: asset << 1 | immutable
-//! assets    6 strings (logical path, hashed path, URL, logical URL,
-//!           content type, integrity), first variant, variant count (u32)
-//! variants  encoding (u32), ETag, Content-Length (strings), offset and
-//!           length in the data (u64)
+//! assets    7 strings (logical path, hashed path, URL, logical URL,
+//!           content type, integrity, `Use-As-Dictionary` or empty),
+//!           first variant, variant count (u32)
+//! variants  encoding (u32), ETag, Content-Length, dictionary (strings:
+//!           the SHA-256 in hex for `dcb` and `dcz`, else empty), offset
+//!           and length in the data (u64); an asset's variants list its
+//!           ordinary codings first, then its deltas
 //! strings   UTF-8, end to end; a string is (offset, length) in u32
 //! ```
 //!
@@ -39,7 +42,9 @@
 //!     logical_url: "/static/app.css".into(),
 //!     content_type: "text/css".into(),
 //!     integrity: "sha384-...".into(),
+//!     use_as_dictionary: None,
 //!     variants: vec![(Encoding::Identity, "\"0123\"".into(), bytes)],
+//!     deltas: vec![],
 //! });
 //! let packed = writer.finish().unwrap();
 //! let table = Table::parse(&packed).unwrap();
@@ -54,11 +59,11 @@ use std::ops::Range;
 use crate::Encoding;
 
 /// The first bytes of a table; the last one is the format's version.
-pub const MAGIC: [u8; 8] = *b"ASSETTB\x01";
+pub const MAGIC: [u8; 8] = *b"ASSETTB\x02";
 
 const HEADER: usize = 8 + 8 + 4 * 4 + 8 + 8;
-const ASSET: usize = 6 * 8 + 4 + 4;
-const VARIANT: usize = 4 + 8 + 8 + 8 + 8;
+const ASSET: usize = 7 * 8 + 4 + 4;
+const VARIANT: usize = 4 + 8 + 8 + 8 + 8 + 8;
 
 /// Where a variant's bytes are in the data: offset and length.
 pub type DataRange = (u64, u64);
@@ -78,9 +83,15 @@ pub struct AssetRecord {
     pub content_type: String,
     /// `sha384-...`.
     pub integrity: String,
+    /// The `Use-As-Dictionary` value its hashed responses carry, if any.
+    pub use_as_dictionary: Option<String>,
     /// The stored bytes first, then each compressed variant: its coding,
     /// its ETag (quotes included) and where its bytes are in the data.
     pub variants: Vec<(Encoding, String, DataRange)>,
+    /// Deltas against earlier versions ([`Encoding::Dcb`],
+    /// [`Encoding::Dcz`]): the coding, the dictionary's SHA-256, the ETag
+    /// and where the bytes (header included) are in the data.
+    pub deltas: Vec<(Encoding, [u8; 32], String, DataRange)>,
 }
 
 /// Why a table could not be written.
@@ -90,6 +101,9 @@ pub enum TableError {
     DuplicatePath(String),
     /// The index would pass 4 GiB of strings or 2^31 assets.
     TooLarge,
+    /// A delta in an ordinary coding, or an ordinary variant in a
+    /// dictionary coding, for the request path named.
+    MisplacedCoding(String),
 }
 
 impl std::fmt::Display for TableError {
@@ -99,6 +113,9 @@ impl std::fmt::Display for TableError {
                 write!(f, "two assets answer the request path `{p}`")
             }
             TableError::TooLarge => f.write_str("the asset table's index passes 4 GiB"),
+            TableError::MisplacedCoding(p) => {
+                write!(f, "`{p}` has a delta in an ordinary coding or the reverse")
+            }
         }
     }
 }
@@ -175,6 +192,10 @@ impl TableWriter {
         let mut variants = Vec::new();
         let mut variant_count = 0u32;
         for a in &self.assets {
+            if a.variants.iter().any(|v| v.0.is_delta()) || a.deltas.iter().any(|d| !d.0.is_delta())
+            {
+                return Err(TableError::MisplacedCoding(a.hashed_path.clone()));
+            }
             for s in [
                 &a.logical_path,
                 &a.hashed_path,
@@ -182,17 +203,23 @@ impl TableWriter {
                 &a.logical_url,
                 &a.content_type,
                 &a.integrity,
+                a.use_as_dictionary.as_deref().unwrap_or_default(),
             ] {
                 assets.extend_from_slice(&strings.add(s)?);
             }
-            let n = u32::try_from(a.variants.len()).map_err(|_| TableError::TooLarge)?;
+            let n = u32::try_from(a.variants.len() + a.deltas.len())
+                .map_err(|_| TableError::TooLarge)?;
             assets.extend_from_slice(&variant_count.to_le_bytes());
             assets.extend_from_slice(&n.to_le_bytes());
             variant_count = variant_count.checked_add(n).ok_or(TableError::TooLarge)?;
-            for (encoding, etag, (offset, len)) in &a.variants {
+            let ordinary = a.variants.iter().map(|(e, t, r)| (e, None, t, r));
+            let deltas = a.deltas.iter().map(|(e, d, t, r)| (e, Some(d), t, r));
+            for (encoding, dictionary, etag, (offset, len)) in ordinary.chain(deltas) {
+                let dictionary = dictionary.map(hex).unwrap_or_default();
                 variants.extend_from_slice(&u32::from(encoding_code(*encoding)).to_le_bytes());
                 variants.extend_from_slice(&strings.add(etag)?);
                 variants.extend_from_slice(&strings.add(&len.to_string())?);
+                variants.extend_from_slice(&strings.add(&dictionary)?);
                 variants.extend_from_slice(&offset.to_le_bytes());
                 variants.extend_from_slice(&len.to_le_bytes());
             }
@@ -256,6 +283,8 @@ fn encoding_code(encoding: Encoding) -> u8 {
         Encoding::Brotli => 1,
         Encoding::Zstd => 2,
         Encoding::Gzip => 3,
+        Encoding::Dcb => 4,
+        Encoding::Dcz => 5,
     }
 }
 
@@ -265,8 +294,32 @@ fn encoding_of(code: u32) -> Option<Encoding> {
         1 => Encoding::Brotli,
         2 => Encoding::Zstd,
         3 => Encoding::Gzip,
+        4 => Encoding::Dcb,
+        5 => Encoding::Dcz,
         _ => return None,
     })
+}
+
+fn hex(bytes: &[u8; 32]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 64 lowercase hex digits -> 32 bytes.
+fn unhex(text: &str) -> Option<[u8; 32]> {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let text = text.as_bytes();
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0; 32];
+    for (i, pair) in text.chunks_exact(2).enumerate() {
+        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(out)
 }
 
 /// Why bytes are not a table. The build writes tables and the runtime
@@ -277,7 +330,7 @@ pub struct FormatError(&'static str);
 
 impl std::fmt::Display for FormatError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "not an asset table of format 1: {}", self.0)
+        write!(f, "not an asset table of format 2: {}", self.0)
     }
 }
 
@@ -350,7 +403,10 @@ pub struct AssetView<'a> {
     pub content_type: &'a str,
     /// `sha384-...`.
     pub integrity: &'a str,
-    /// Its variants' indexes ([`Table::variant`]).
+    /// The `Use-As-Dictionary` value, empty when it offers none.
+    pub use_as_dictionary: &'a str,
+    /// Its variants' indexes ([`Table::variant`]): the ordinary codings,
+    /// then the deltas.
     pub variants: Range<usize>,
 }
 
@@ -363,6 +419,8 @@ pub struct VariantView<'a> {
     pub etag: &'a str,
     /// Its length in decimal.
     pub content_length: &'a str,
+    /// For a delta, the SHA-256 of its dictionary.
+    pub dictionary: Option<[u8; 32]>,
     /// Its bytes.
     pub bytes: &'a [u8],
 }
@@ -438,21 +496,31 @@ impl<'a> Table<'a> {
         }
         for i in 0..n_assets {
             let at = i * ASSET;
-            for s in 0..6 {
+            for s in 0..7 {
                 table.string(&assets[at + s * 8..at + s * 8 + 8])?;
             }
-            let first = u32_at(assets, at + 48) as usize;
-            let n = u32_at(assets, at + 52) as usize;
+            let first = u32_at(assets, at + 56) as usize;
+            let n = u32_at(assets, at + 60) as usize;
             if first.checked_add(n).is_none_or(|end| end > n_variants) {
                 return Err(FormatError("an asset's variants are out of range"));
             }
         }
         for v in 0..n_variants {
             let at = v * VARIANT;
-            encoding_of(u32_at(variants, at)).ok_or(FormatError("an unknown encoding"))?;
+            let encoding =
+                encoding_of(u32_at(variants, at)).ok_or(FormatError("an unknown encoding"))?;
             table.string(&variants[at + 4..at + 12])?;
             table.string(&variants[at + 12..at + 20])?;
-            let (offset, len) = (u64_at(variants, at + 20), u64_at(variants, at + 28));
+            let dictionary = table.string(&variants[at + 20..at + 28])?;
+            let well_formed = if encoding.is_delta() {
+                unhex(dictionary).is_some()
+            } else {
+                dictionary.is_empty()
+            };
+            if !well_formed {
+                return Err(FormatError("a dictionary hash does not fit its coding"));
+            }
+            let (offset, len) = (u64_at(variants, at + 28), u64_at(variants, at + 36));
             if table.data.get(offset, len).is_none() {
                 return Err(FormatError("a variant's bytes are out of range"));
             }
@@ -495,7 +563,7 @@ impl<'a> Table<'a> {
     /// The asset at `index`, in logical-path order. Panics past the end.
     pub fn asset(&self, index: usize) -> AssetView<'a> {
         let a = &self.assets[index * ASSET..(index + 1) * ASSET];
-        let first = u32_at(a, 48) as usize;
+        let first = u32_at(a, 56) as usize;
         AssetView {
             logical_path: self.checked_string(&a[0..8]),
             hashed_path: self.checked_string(&a[8..16]),
@@ -503,18 +571,20 @@ impl<'a> Table<'a> {
             logical_url: self.checked_string(&a[24..32]),
             content_type: self.checked_string(&a[32..40]),
             integrity: self.checked_string(&a[40..48]),
-            variants: first..first + u32_at(a, 52) as usize,
+            use_as_dictionary: self.checked_string(&a[48..56]),
+            variants: first..first + u32_at(a, 60) as usize,
         }
     }
 
     /// The variant at `index`. Panics past the end.
     pub fn variant(&self, index: usize) -> VariantView<'a> {
         let v = &self.variants[index * VARIANT..(index + 1) * VARIANT];
-        let (offset, len) = (u64_at(v, 20), u64_at(v, 28));
+        let (offset, len) = (u64_at(v, 28), u64_at(v, 36));
         VariantView {
             encoding: encoding_of(u32_at(v, 0)).expect("checked by Table::parse"),
             etag: self.checked_string(&v[4..12]),
             content_length: self.checked_string(&v[12..20]),
+            dictionary: unhex(self.checked_string(&v[20..28])),
             bytes: self.data.get(offset, len).expect("checked by Table::parse"),
         }
     }

@@ -11,6 +11,7 @@ pub struct Variant {
     etag: &'static str,
     bytes: &'static [u8],
     content_length: &'static str,
+    dictionary: Option<[u8; 32]>,
 }
 
 impl Variant {
@@ -26,7 +27,14 @@ impl Variant {
             etag,
             bytes,
             content_length,
+            dictionary: None,
         }
+    }
+
+    #[doc(hidden)]
+    pub const fn __with_dictionary(mut self, dictionary: Option<[u8; 32]>) -> Self {
+        self.dictionary = dictionary;
+        self
     }
 
     /// The content coding of [`bytes`](Variant::bytes).
@@ -49,6 +57,13 @@ impl Variant {
     pub fn content_length(&self) -> &'static str {
         self.content_length
     }
+
+    /// For a delta ([`Encoding::Dcb`], [`Encoding::Dcz`]), the SHA-256 of
+    /// the earlier version it was compressed against: the dictionary a
+    /// client names in `Available-Dictionary`.
+    pub fn dictionary(&self) -> Option<&[u8; 32]> {
+        self.dictionary.as_ref()
+    }
 }
 
 /// One file of the asset folders, as embedded.
@@ -61,6 +76,8 @@ pub struct Asset {
     content_type: &'static str,
     integrity: &'static str,
     variants: &'static [Variant],
+    use_as_dictionary: Option<&'static str>,
+    deltas: &'static [Variant],
 }
 
 impl Asset {
@@ -82,7 +99,20 @@ impl Asset {
             content_type,
             integrity,
             variants,
+            use_as_dictionary: None,
+            deltas: &[],
         }
+    }
+
+    #[doc(hidden)]
+    pub const fn __with_dictionaries(
+        mut self,
+        use_as_dictionary: Option<&'static str>,
+        deltas: &'static [Variant],
+    ) -> Self {
+        self.use_as_dictionary = use_as_dictionary;
+        self.deltas = deltas;
+        self
     }
 
     /// The path inside the asset folders, with `/` separators:
@@ -139,6 +169,29 @@ impl Asset {
     /// The variant stored in `encoding`, if one was kept.
     pub fn variant(&self, encoding: Encoding) -> Option<&'static Variant> {
         self.variants.iter().find(|v| v.encoding == encoding)
+    }
+
+    /// The `Use-As-Dictionary` value of its hashed URL (RFC 9842 §2.1), as
+    /// built under the build-time prefix: `match="/static/js/app.*.js",
+    /// match-dest=("script")`. `None` when it offers itself as no
+    /// dictionary (not a text type, a name kept as it is, or turned off
+    /// in the build).
+    pub fn use_as_dictionary(&self) -> Option<&'static str> {
+        self.use_as_dictionary
+    }
+
+    /// Deltas of these bytes against earlier versions of the same logical
+    /// path ([`Encoding::Dcb`], [`Encoding::Dcz`]), each naming its
+    /// dictionary ([`Variant::dictionary`]).
+    pub fn deltas(&self) -> &'static [Variant] {
+        self.deltas
+    }
+
+    /// The delta in `encoding` against the dictionary with this SHA-256.
+    pub fn delta(&self, encoding: Encoding, dictionary: &[u8; 32]) -> Option<&'static Variant> {
+        self.deltas
+            .iter()
+            .find(|v| v.encoding == encoding && v.dictionary.as_ref() == Some(dictionary))
     }
 
     /// The logical path percent-encoded as in URLs, without the prefix:

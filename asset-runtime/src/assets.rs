@@ -80,7 +80,7 @@ struct Embedded {
 
 impl Embedded {
     fn decode(parts: &'static [&'static [u8]]) -> Embedded {
-        // The build wrote these bytes for this format (`__packed_v1`), so
+        // The build wrote these bytes for this format (`__packed_v2`), so
         // an error here is a bug, never an input to handle.
         let table = asset_manifest::table::Table::parse_parts(parts)
             .unwrap_or_else(|e| panic!("the embedded asset table is damaged: {e}"));
@@ -88,12 +88,16 @@ impl Embedded {
             .map(|i| {
                 let v = table.variant(i);
                 Variant::__new(v.encoding, v.etag, v.bytes, v.content_length)
+                    .__with_dictionary(v.dictionary)
             })
             .collect::<Vec<_>>()
             .leak();
         let assets = (0..table.len())
             .map(|i| {
                 let a = table.asset(i);
+                // The ordinary codings come first, then the deltas.
+                let all = &variants[a.variants];
+                let ordinary = all.iter().take_while(|v| !v.encoding().is_delta()).count();
                 Asset::__new(
                     a.logical_path,
                     a.hashed_path,
@@ -101,7 +105,11 @@ impl Embedded {
                     a.logical_url,
                     a.content_type,
                     a.integrity,
-                    &variants[a.variants],
+                    &all[..ordinary],
+                )
+                .__with_dictionaries(
+                    Some(a.use_as_dictionary).filter(|v| !v.is_empty()),
+                    &all[ordinary..],
                 )
             })
             .collect::<Vec<_>>()
@@ -161,6 +169,10 @@ struct PrefixOverride {
     prefix: &'static str,
     /// Aligned with the embedded list.
     urls: Vec<&'static str>,
+    /// `Use-As-Dictionary` values under the new prefix's path, aligned
+    /// with the embedded list; `None` when the path is the build's (the
+    /// patterns name no origin, so only the path matters).
+    dictionaries: Option<Vec<Option<&'static str>>>,
 }
 
 /// Why [`Assets::set_url_prefix`] refused a prefix.
@@ -204,7 +216,7 @@ impl Assets {
     /// of [`asset_manifest::table`] (the index, then the data), read at
     /// the first lookup.
     #[doc(hidden)]
-    pub const fn __packed_v1(parts: &'static [&'static [u8]], url_prefix: &'static str) -> Self {
+    pub const fn __packed_v2(parts: &'static [&'static [u8]], url_prefix: &'static str) -> Self {
         Assets {
             table: Table::Embedded(Packed {
                 parts,
@@ -272,7 +284,23 @@ impl Assets {
                     &*Box::leak(format!("{prefix}{path}").into_boxed_str())
                 })
                 .collect();
-            PrefixOverride { prefix, urls }
+            let same_path = asset_manifest::dictionary::prefix_path(prefix)
+                == asset_manifest::dictionary::prefix_path(self.url_prefix);
+            let dictionaries = (!same_path).then(|| {
+                list.iter()
+                    .map(|a| {
+                        a.use_as_dictionary()?;
+                        let value =
+                            asset_manifest::dictionary::use_as_dictionary(prefix, a.hashed_path())?;
+                        Some(&*Box::leak(value.into_boxed_str()))
+                    })
+                    .collect()
+            });
+            PrefixOverride {
+                prefix,
+                urls,
+                dictionaries,
+            }
         });
         if fresh || current.prefix == prefix {
             Ok(())
@@ -307,6 +335,26 @@ impl Assets {
                 packed.get().index_of(logical_path).map(|i| o.urls[i])
             }
             _ => self.get(logical_path).map(Asset::url),
+        }
+    }
+
+    /// The `Use-As-Dictionary` value of an asset's hashed responses under
+    /// the current prefix ([`Asset::use_as_dictionary`] follows the
+    /// build-time one).
+    pub(crate) fn use_as_dictionary(&self, asset: &'static Asset) -> Option<&'static str> {
+        let offered = asset.use_as_dictionary()?;
+        match (&self.table, self.prefix_override.get()) {
+            (
+                Table::Embedded(packed),
+                Some(PrefixOverride {
+                    dictionaries: Some(list),
+                    ..
+                }),
+            ) => packed
+                .get()
+                .index_of(asset.logical_path())
+                .and_then(|i| list[i]),
+            _ => Some(offered),
         }
     }
 

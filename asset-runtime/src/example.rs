@@ -11,7 +11,7 @@
 macro_rules! __example_assets {
     () => {
         static ASSETS: $crate::Assets =
-            $crate::Assets::__packed_v1(&[$crate::__private::EXAMPLE_TABLE], "/static/");
+            $crate::Assets::__packed_v2(&[$crate::__private::EXAMPLE_TABLE], "/static/");
     };
 }
 
@@ -51,10 +51,14 @@ mod tests {
                 url: format!("/static/{hashed}"),
                 logical_url: format!("/static/{logical}"),
                 logical_path: logical.to_owned(),
-                hashed_path: hashed,
+                hashed_path: hashed.clone(),
                 content_type: content_type.to_owned(),
                 integrity: fingerprint::integrity(bytes),
+                use_as_dictionary: asset_manifest::dictionary::use_as_dictionary(
+                    "/static/", &hashed,
+                ),
                 variants: vec![(Encoding::Identity, print.etag(Encoding::Identity), range)],
+                deltas: Vec::new(),
             });
         }
         let table = writer.finish().unwrap();

@@ -167,7 +167,7 @@ pub use installed::{
 };
 pub use live_reload::live_reload;
 pub use options::{ServeOptions, UnknownHash};
-pub use serve::{REQUEST_HEADERS, not_found, serve};
+pub use serve::{AVAILABLE_DICTIONARY, REQUEST_HEADERS, USE_AS_DICTIONARY, not_found, serve};
 pub use service::AssetService;
 
 /// The hashed URL of an asset, checked at compile time.

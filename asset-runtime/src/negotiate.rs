@@ -84,6 +84,28 @@ where
     }
 }
 
+/// The q-value of a dictionary coding (`dcb`, `dcz`): only its own
+/// entry counts, never `*`, since a client that holds no dictionary sends
+/// `*` too (RFC 9842 §6: the server sends a delta only to a client that
+/// advertised the coding).
+pub(crate) fn listed_q<'a, I>(accept_encoding: I, encoding: Encoding) -> Q
+where
+    I: IntoIterator<Item = &'a HeaderValue>,
+{
+    let mut own: Q = 0;
+    for value in accept_encoding {
+        let Ok(text) = value.to_str() else { continue };
+        for element in text.split(',') {
+            if let Some((coding, q)) = parse_element(element) {
+                if names(coding, encoding) {
+                    own = own.max(q);
+                }
+            }
+        }
+    }
+    own
+}
+
 /// Whether the coding token names `encoding` (case-insensitive; `x-gzip`
 /// is an alias of `gzip`, RFC 9110 §8.4.1.3).
 fn names(token: &str, encoding: Encoding) -> bool {

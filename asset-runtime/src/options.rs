@@ -13,6 +13,7 @@ pub struct ServeOptions {
     pub(crate) unknown_hash: UnknownHash,
     pub(crate) surrogate_key: Option<HeaderName>,
     pub(crate) cors: bool,
+    pub(crate) dictionaries: bool,
 }
 
 impl Default for ServeOptions {
@@ -24,6 +25,7 @@ impl Default for ServeOptions {
             unknown_hash: UnknownHash::NotFound,
             surrogate_key: None,
             cors: false,
+            dictionaries: true,
         }
     }
 }
@@ -107,6 +109,25 @@ impl ServeOptions {
     /// page loads them from another origin (a CDN). Off by default.
     pub fn cors(mut self, on: bool) -> Self {
         self.cors = on;
+        self
+    }
+
+    /// Delta updates (RFC 9842): whether hashed text assets offer
+    /// themselves as dictionaries (`Use-As-Dictionary`) and whether the
+    /// deltas the build stored are sent to clients that hold their
+    /// dictionary (`Content-Encoding: dcb` or `dcz`). On by default; off,
+    /// the responses are those of a table without deltas. Which types
+    /// offer dictionaries, and which earlier releases the deltas are
+    /// computed against, are the build's settings
+    /// (`asset_build::Pipeline::dictionaries`).
+    ///
+    /// ```
+    /// use asset_runtime::ServeOptions;
+    ///
+    /// let options = ServeOptions::default().dictionaries(false);
+    /// ```
+    pub fn dictionaries(mut self, on: bool) -> Self {
+        self.dictionaries = on;
         self
     }
 }

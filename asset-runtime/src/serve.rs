@@ -5,8 +5,11 @@
 //! 1. the path: unknown -> 404 (preconditions are not evaluated, §13.2.1);
 //!    a known logical path with another release's hash -> [`UnknownHash`];
 //! 2. the method: not GET or HEAD -> 405 with `Allow: GET, HEAD`;
-//! 3. the variant: `Accept-Encoding` picks one ([`negotiate`](crate::negotiate));
-//!    a `Range` request that will be honoured picks the identity bytes;
+//! 3. the variant: a delta when `Available-Dictionary` names a dictionary
+//!    the asset has one for and `Accept-Encoding` lists its coding (`dcb`,
+//!    `dcz`; RFC 9842 §6), and the request has no `Range`; else
+//!    `Accept-Encoding` picks one ([`negotiate`](crate::negotiate)); a
+//!    `Range` request that will be honoured picks the identity bytes;
 //! 4. `If-Match` that fails (strong comparison) -> 412;
 //! 5. `If-Unmodified-Since`: ignored, because the assets have no modification
 //!    date (§13.1.4: "A recipient MUST ignore the If-Unmodified-Since header
@@ -22,7 +25,10 @@
 //! 9. otherwise 200.
 //!
 //! 206 and 304 carry the `ETag`, `Cache-Control` and `Vary` of the 200 for
-//! the same variant. 404, 405, 412 and 416 carry no `Cache-Control`, like
+//! the same variant. `Vary` names `Available-Dictionary` too on every
+//! response of an asset that has deltas, whichever variant is sent, so
+//! that no cache hands a delta to a client without its dictionary.
+//! Hashed responses of a text asset carry `Use-As-Dictionary`. 404, 405, 412 and 416 carry no `Cache-Control`, like
 //! nginx: a cache must not keep an error for a year because the URL is a
 //! hashed one.
 //!
@@ -45,13 +51,22 @@ use crate::{
 
 /// Every request header that [`serve`] reads. An adapter for a framework
 /// with its own header types converts these and no others.
-pub const REQUEST_HEADERS: [header::HeaderName; 5] = [
+pub const REQUEST_HEADERS: [header::HeaderName; 6] = [
     header::ACCEPT_ENCODING,
+    AVAILABLE_DICTIONARY,
     header::IF_MATCH,
     header::IF_NONE_MATCH,
     header::IF_RANGE,
     header::RANGE,
 ];
+
+/// `Available-Dictionary` (RFC 9842 §2.2): the SHA-256 of the dictionary
+/// the client holds for this URL.
+pub const AVAILABLE_DICTIONARY: HeaderName = HeaderName::from_static("available-dictionary");
+
+/// `Use-As-Dictionary` (RFC 9842 §2.1): which later URLs this response
+/// may be a dictionary for.
+pub const USE_AS_DICTIONARY: HeaderName = HeaderName::from_static("use-as-dictionary");
 
 pub(crate) const NO_CACHE: &str = "no-cache";
 const NO_STORE: &str = "no-store";
@@ -67,6 +82,10 @@ struct PolicyHeaders<'a> {
     cache_control: &'a HeaderValue,
     surrogate_key: Option<(&'a HeaderName, &'static str)>,
     cors: bool,
+    /// Whether deltas may be sent (and so whether they make `Vary`).
+    dictionaries: bool,
+    /// `Use-As-Dictionary`, on hashed responses only.
+    use_as_dictionary: Option<&'static str>,
 }
 
 impl<'a> PolicyHeaders<'a> {
@@ -81,7 +100,17 @@ impl<'a> PolicyHeaders<'a> {
             cache_control,
             surrogate_key: options.surrogate_key.as_ref().map(|name| (name, key)),
             cors: options.cors,
+            dictionaries: options.dictionaries,
+            use_as_dictionary: None,
         }
+    }
+
+    /// Offers the asset as a dictionary, as its hashed URL does.
+    fn offering(mut self, assets: &Assets, asset: &'static Asset) -> Self {
+        if self.dictionaries {
+            self.use_as_dictionary = assets.use_as_dictionary(asset);
+        }
+        self
     }
 
     fn apply(&self, h: &mut HeaderMap) {
@@ -95,6 +124,10 @@ impl<'a> PolicyHeaders<'a> {
                 header::ACCESS_CONTROL_ALLOW_ORIGIN,
                 HeaderValue::from_static("*"),
             );
+        }
+        if let Some(value) = self.use_as_dictionary {
+            // Built from a percent-encoded path: visible ASCII.
+            h.insert(USE_AS_DICTIONARY, HeaderValue::from_static(value));
         }
     }
 }
@@ -133,10 +166,10 @@ pub fn serve(
     if assets.is_dev() && path == crate::live_reload::VERSION_PATH {
         return Some(crate::live_reload::version_response(assets));
     }
-    let (asset, cache_control) = match assets.lookup(&path) {
-        Some(Lookup::Hashed(asset)) => (asset, &options.immutable_cache_control),
+    let (asset, cache_control, hashed) = match assets.lookup(&path) {
+        Some(Lookup::Hashed(asset)) => (asset, &options.immutable_cache_control, true),
         Some(Lookup::Logical(_)) if !options.serve_logical_paths => return None,
-        Some(Lookup::Logical(asset)) => (asset, &options.logical_cache_control),
+        Some(Lookup::Logical(asset)) => (asset, &options.logical_cache_control, false),
         None => {
             let asset = rolling::other_release(assets, &path)?;
             return Some(match options.unknown_hash {
@@ -163,7 +196,10 @@ pub fn serve(
     } else {
         cache_control
     };
-    let policy = PolicyHeaders::new(options, assets, asset, cache_control);
+    let mut policy = PolicyHeaders::new(options, assets, asset, cache_control);
+    if hashed && !assets.is_dev() {
+        policy = policy.offering(assets, asset);
+    }
     Some(respond_asset(asset, &policy, method, headers))
 }
 
@@ -212,15 +248,27 @@ fn respond_asset(
         _ => RangeRequest::Full,
     };
     let variants = || asset.variants().iter().filter(served);
+    let deltas = if policy.dictionaries {
+        asset.deltas()
+    } else {
+        &[]
+    };
     let variant = match range {
-        RangeRequest::Full => {
-            let stored = variants().map(|v| v.encoding());
-            let index = negotiate::negotiate(&headers.get_all(header::ACCEPT_ENCODING), stored);
-            variants().nth(index).unwrap_or(identity)
+        // A delta only for a whole response: a range of one would be a
+        // range of bytes the client cannot decode alone.
+        RangeRequest::Full if !headers.contains_key(header::RANGE) => {
+            delta(deltas, headers).unwrap_or_else(|| ordinary(asset, headers))
         }
+        RangeRequest::Full => ordinary(asset, headers),
         _ => identity,
     };
-    let vary = variants().count() > 1;
+    let vary = if !deltas.is_empty() {
+        Vary::Dictionary
+    } else if variants().count() > 1 {
+        Vary::Encoding
+    } else {
+        Vary::None
+    };
 
     match conditional::evaluate(headers, variant.etag()) {
         Precondition::Failed => return precondition_failed(),
@@ -243,9 +291,7 @@ fn respond_asset(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    if vary {
-        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    }
+    vary.apply(h);
     let len = identity.bytes().len();
     match range {
         RangeRequest::Full => {
@@ -301,10 +347,66 @@ fn respond_asset(
     response
 }
 
+/// The ordinary coding `Accept-Encoding` picks among the stored ones.
+fn ordinary(asset: &'static Asset, headers: &HeaderMap) -> &'static Variant {
+    let variants = || asset.variants().iter().filter(served);
+    let stored = variants().map(|v| v.encoding());
+    let index = negotiate::negotiate(&headers.get_all(header::ACCEPT_ENCODING), stored);
+    variants().nth(index).unwrap_or(asset.identity())
+}
+
+/// The delta for the dictionary `Available-Dictionary` names, in a coding
+/// `Accept-Encoding` lists: the highest q-value, then the fewest bytes.
+/// An absent, repeated or malformed `Available-Dictionary` names none.
+fn delta(deltas: &'static [Variant], headers: &HeaderMap) -> Option<&'static Variant> {
+    if deltas.is_empty() {
+        return None;
+    }
+    let mut values = headers.get_all(AVAILABLE_DICTIONARY).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return None;
+    };
+    let dictionary = asset_manifest::dictionary::parse_available(value.as_bytes())?;
+    let accept = headers.get_all(header::ACCEPT_ENCODING);
+    deltas
+        .iter()
+        .filter(|d| d.dictionary() == Some(&dictionary))
+        .map(|d| (negotiate::listed_q(&accept, d.encoding()), d))
+        .filter(|(q, _)| *q > 0)
+        .max_by(|(qa, a), (qb, b)| {
+            qa.cmp(qb)
+                .then(b.bytes().len().cmp(&a.bytes().len()))
+                .then(b.encoding().rank().cmp(&a.encoding().rank()))
+        })
+        .map(|(_, d)| d)
+}
+
+/// What a response of an asset varies on.
+#[derive(Clone, Copy)]
+enum Vary {
+    /// One stored form: nothing.
+    None,
+    /// Several codings.
+    Encoding,
+    /// Deltas too: the dictionary the client holds matters.
+    Dictionary,
+}
+
+impl Vary {
+    fn apply(self, h: &mut HeaderMap) {
+        let value = match self {
+            Vary::None => return,
+            Vary::Encoding => "accept-encoding",
+            Vary::Dictionary => "accept-encoding, available-dictionary",
+        };
+        h.insert(header::VARY, HeaderValue::from_static(value));
+    }
+}
+
 fn not_modified(
     variant: &'static Variant,
     policy: &PolicyHeaders<'_>,
-    vary: bool,
+    vary: Vary,
 ) -> Response<Body> {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NOT_MODIFIED;
@@ -312,9 +414,7 @@ fn not_modified(
     h.insert(header::DATE, date::now());
     h.insert(header::ETAG, HeaderValue::from_static(variant.etag()));
     policy.apply(h);
-    if vary {
-        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    }
+    vary.apply(h);
     response
 }
 

@@ -206,7 +206,7 @@ mod tests {
             .finish()
             .unwrap();
         let parts = Box::leak(Box::new([&*table.leak()]));
-        Box::leak(Box::new(Assets::__packed_v1(parts, "/static/")))
+        Box::leak(Box::new(Assets::__packed_v2(parts, "/static/")))
     }
 
     #[test]

@@ -115,6 +115,8 @@ fn first_lookup(bencher: Bencher, entries: usize) {
             content_type: "image/png".into(),
             integrity: "sha384-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
                 .into(),
+            use_as_dictionary: None,
+            deltas: Vec::new(),
             variants: vec![(
                 Encoding::Identity,
                 "\"0123456789abcdef0123456789abcdef\"".into(),
@@ -125,7 +127,7 @@ fn first_lookup(bencher: Bencher, entries: usize) {
     let bytes: &'static [u8] = writer.finish().unwrap().leak();
     let parts: &'static [&'static [u8]] = Box::leak(Box::new([bytes]));
     bencher
-        .with_inputs(|| &*Box::leak(Box::new(Assets::__packed_v1(parts, "/static/"))))
+        .with_inputs(|| &*Box::leak(Box::new(Assets::__packed_v2(parts, "/static/"))))
         .bench_local_values(|assets: &'static Assets| {
             assets.lookup("icons/set-0/icon-00000.png").is_some()
         });

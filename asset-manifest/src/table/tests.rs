@@ -16,7 +16,9 @@ fn record(
         logical_url: format!("/static/{logical}"),
         content_type: "text/plain".to_owned(),
         integrity: format!("sha384-{logical}"),
+        use_as_dictionary: Some(format!("match=\"/static/{logical}.*\"")),
         variants,
+        deltas: Vec::new(),
     }
 }
 
@@ -33,10 +35,21 @@ fn build(files: &Files) -> Vec<u8> {
             format!("\"{logical}\""),
             w.data(identity),
         )];
+        let mut deltas = Vec::new();
         if let Some(br) = br {
             variants.push((Encoding::Brotli, format!("\"{logical}-br\""), w.data(br)));
+            // A delta too, against a dictionary named by the br bytes' length.
+            let dictionary = [br.len() as u8; 32];
+            deltas.push((
+                Encoding::Dcz,
+                dictionary,
+                format!("\"{logical}-dcz\""),
+                w.data(br),
+            ));
         }
-        w.push(record(logical, &format!("{logical}.h"), variants));
+        let mut record = record(logical, &format!("{logical}.h"), variants);
+        record.deltas = deltas;
+        w.push(record);
     }
     w.finish().unwrap()
 }
@@ -73,10 +86,15 @@ proptest! {
             prop_assert_eq!(variants[0].bytes, identity.as_slice());
             prop_assert_eq!(variants[0].content_length, identity.len().to_string());
             prop_assert_eq!(variants[0].etag, format!("\"{logical}\""));
-            prop_assert_eq!(variants.len(), 1 + usize::from(br.is_some()));
+            prop_assert_eq!(a.use_as_dictionary, format!("match=\"/static/{logical}.*\""));
+            prop_assert_eq!(variants[0].dictionary, None);
+            prop_assert_eq!(variants.len(), 1 + 2 * usize::from(br.is_some()));
             if let Some(br) = br {
                 prop_assert_eq!(variants[1].encoding, Encoding::Brotli);
                 prop_assert_eq!(variants[1].bytes, br.as_slice());
+                prop_assert_eq!(variants[2].encoding, Encoding::Dcz);
+                prop_assert_eq!(variants[2].dictionary, Some([br.len() as u8; 32]));
+                prop_assert_eq!(variants[2].etag, format!("\"{logical}-dcz\""));
             }
         }
         let known = files.contains_key(&other)
@@ -191,7 +209,7 @@ fn two_assets_on_one_path_are_refused() {
 fn other_bytes_are_refused_with_a_reason() {
     assert_eq!(
         Table::parse(b"not a table").unwrap_err().to_string(),
-        "not an asset table of format 1: the magic bytes are missing"
+        "not an asset table of format 2: the magic bytes are missing"
     );
     let mut bytes = TableWriter::new("/").finish().unwrap();
     bytes[8] = 0xff;
@@ -200,5 +218,47 @@ fn other_bytes_are_refused_with_a_reason() {
             .unwrap_err()
             .to_string()
             .contains("index length")
+    );
+}
+
+#[test]
+fn deltas_and_ordinary_codings_stay_in_their_lists() {
+    let mut w = TableWriter::new("/");
+    let range = w.data(b"x");
+    let mut a = record("a", "a.h", vec![(Encoding::Dcb, "\"a\"".into(), range)]);
+    w.push(a.clone());
+    assert_eq!(
+        w.finish().unwrap_err(),
+        TableError::MisplacedCoding("a.h".into())
+    );
+    let mut w = TableWriter::new("/");
+    a.variants = vec![(Encoding::Identity, "\"a\"".into(), range)];
+    a.deltas = vec![(Encoding::Brotli, [0; 32], "\"b\"".into(), range)];
+    w.push(a);
+    assert!(matches!(w.finish(), Err(TableError::MisplacedCoding(_))));
+}
+
+#[test]
+fn a_delta_without_a_dictionary_hash_is_refused() {
+    let mut w = TableWriter::new("/");
+    let range = w.data(b"xy");
+    let mut a = record(
+        "a",
+        "a.h",
+        vec![(Encoding::Identity, "\"a\"".into(), range)],
+    );
+    a.deltas = vec![(Encoding::Dcb, [0xab; 32], "\"a-dcb\"".into(), range)];
+    w.push(a);
+    let mut bytes = w.finish().unwrap();
+    assert_eq!(
+        Table::parse(&bytes).unwrap().variant(1).dictionary,
+        Some([0xab; 32])
+    );
+    // The hash's hex, made uppercase: not the format's.
+    let at = bytes.windows(4).position(|w| w == b"abab").unwrap();
+    bytes[at..at + 2].copy_from_slice(b"AB");
+    assert_eq!(
+        Table::parse(&bytes).unwrap_err(),
+        FormatError("a dictionary hash does not fit its coding")
     );
 }

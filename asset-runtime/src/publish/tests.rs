@@ -31,14 +31,16 @@ fn table(files: &[(&str, &str)]) -> &'static Assets {
             hashed_path: hashed,
             content_type: "text/css; charset=utf-8".into(),
             integrity: "sha384-x".into(),
+            use_as_dictionary: None,
             variants: vec![
                 (Encoding::Identity, "\"i\"".into(), identity),
                 (Encoding::Brotli, "\"i-br\"".into(), br),
             ],
+            deltas: Vec::new(),
         });
     }
     let bytes: &'static [u8] = writer.finish().unwrap().leak();
-    Box::leak(Box::new(Assets::__packed_v1(
+    Box::leak(Box::new(Assets::__packed_v2(
         Box::leak(Box::new([bytes])),
         "/static/",
     )))
