@@ -138,10 +138,7 @@
 //! grow with their size either; elsewhere they come in through
 //! `include_bytes!` (see [`Pipeline::embed`]).
 
-// The library has no unsafe code; a test calls Google's brotli decoder
-// through its C interface (`delta/tests.rs`).
-#![cfg_attr(not(test), forbid(unsafe_code))]
-#![cfg_attr(test, deny(unsafe_code))]
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // The examples show whole `build.rs` files, `fn main` included.
 #![allow(clippy::needless_doctest_main)]

@@ -35,3 +35,14 @@ pub fn strong_match(values: &[HeaderValue], etag: &str) -> bool {
 pub fn if_range(value: &HeaderValue, etag: &str) -> bool {
     crate::conditional::if_range_matches(value, etag)
 }
+
+/// `Available-Dictionary`: the SHA-256 a client names, if the value is one.
+pub fn available_dictionary(value: &HeaderValue) -> Option<[u8; 32]> {
+    asset_manifest::dictionary::parse_available(value.as_bytes())
+}
+
+/// The q-value (thousandths) that `Accept-Encoding` lists for a
+/// dictionary coding by name (never through `*`).
+pub fn listed_q(values: &[HeaderValue], encoding: Encoding) -> u16 {
+    crate::negotiate::listed_q(values, encoding)
+}

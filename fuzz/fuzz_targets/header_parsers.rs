@@ -59,6 +59,26 @@ fuzz_target!(|input: Input<'_>| {
         }
     }
 
+    // A dictionary hash is read only from its one canonical spelling, and
+    // a dictionary coding only from an element that names it.
+    for value in &values {
+        if let Some(hash) = hooks::available_dictionary(value) {
+            let canonical = asset_manifest::dictionary::available_dictionary(&hash);
+            assert_eq!(value.as_bytes().trim_ascii(), canonical.as_bytes());
+        }
+    }
+    for coding in [Encoding::Dcb, Encoding::Dcz] {
+        let q = hooks::listed_q(&values, coding);
+        assert!(q <= 1000);
+        if q > 0 {
+            assert!(values.iter().any(|v| v
+                .as_bytes()
+                .to_ascii_lowercase()
+                .windows(3)
+                .any(|w| w == coding.token().as_bytes())));
+        }
+    }
+
     // A hashed name splits into a logical path that names it again.
     if let Some((logical, hash)) = asset_manifest::naming::split_hashed(input.path) {
         assert_eq!(hash.len(), 16);

@@ -79,3 +79,70 @@ pub fn decode(encoding: Option<&str>, body: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// Decodes a `dcb` or `dcz` body (RFC 9842) with the dictionary it names,
+/// checking its header: `dcb` with Google's brotli library (the decoder
+/// Chromium uses, with the dictionary attached as a raw dictionary),
+/// `dcz` with libzstd given the raw-content prefix and the window limit a
+/// browser applies, max(8 MiB, 1.25 x the dictionary).
+pub fn decode_delta(encoding: &str, body: &[u8], dictionary: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    let sha: [u8; 32] = sha2::Sha256::digest(dictionary).into();
+    match encoding {
+        "dcb" => {
+            assert_eq!(body[..4], asset_manifest::dictionary::DCB_MAGIC);
+            assert_eq!(body[4..36], sha, "the dictionary the body names");
+            google_brotli_decode(&body[36..], dictionary)
+                .expect("a dcb stream Google's decoder reads")
+        }
+        "dcz" => {
+            assert_eq!(body[..8], asset_manifest::dictionary::DCZ_MAGIC);
+            assert_eq!(body[8..40], sha, "the dictionary the body names");
+            let limit = asset_manifest::dictionary::dcz_max_window(dictionary.len() as u64);
+            let mut decoder = zstd::stream::read::Decoder::with_ref_prefix(
+                std::io::BufReader::new(&body[40..]),
+                dictionary,
+            )
+            .unwrap();
+            decoder.window_log_max(63 - limit.leading_zeros()).unwrap();
+            let mut out = Vec::new();
+            decoder.read_to_end(&mut out).unwrap();
+            out
+        }
+        other => panic!("not a dictionary coding: {other}"),
+    }
+}
+
+/// Google's brotli decoder (the C library) with `dictionary` attached as
+/// `BROTLI_SHARED_DICTIONARY_RAW`.
+pub fn google_brotli_decode(stream: &[u8], dictionary: &[u8]) -> Option<Vec<u8>> {
+    use brotlic_sys::*;
+    // SAFETY: the decoder is created, used with buffers that outlive it,
+    // and destroyed here; the dictionary outlives the decoding.
+    unsafe {
+        let state = BrotliDecoderCreateInstance(None, None, std::ptr::null_mut());
+        let attached = BrotliDecoderAttachDictionary(
+            state,
+            BrotliSharedDictionaryType_BROTLI_SHARED_DICTIONARY_RAW,
+            dictionary.len(),
+            dictionary.as_ptr(),
+        );
+        let mut out = vec![0u8; 64 << 20];
+        let (mut available_in, mut next_in) = (stream.len(), stream.as_ptr());
+        let (mut available_out, mut next_out) = (out.len(), out.as_mut_ptr());
+        let mut total = 0;
+        let result = BrotliDecoderDecompressStream(
+            state,
+            &mut available_in,
+            &mut next_in,
+            &mut available_out,
+            &mut next_out,
+            &mut total,
+        );
+        BrotliDecoderDestroyInstance(state);
+        (attached == 1 && result == BrotliDecoderResult_BROTLI_DECODER_RESULT_SUCCESS).then(|| {
+            out.truncate(total);
+            out
+        })
+    }
+}

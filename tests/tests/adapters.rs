@@ -88,7 +88,42 @@ fn requests() -> Vec<(Method, String, Headers)> {
                 ("accept-encoding", "br;q=2, gzip;q=abc".into()),
                 ("range", "bytes=x".into()),
             ],
+            // Delta updates: each dictionary the asset has a delta for,
+            // with one coding or both, revalidated, as a range, and
+            // dictionaries it does not know or that do not parse.
+            vec![
+                ("accept-encoding", "br, dcb, dcz".into()),
+                ("available-dictionary", ":AAAA:".into()),
+            ],
+            vec![
+                ("accept-encoding", "br, zstd, dcz".into()),
+                (
+                    "available-dictionary",
+                    asset_manifest::dictionary::available_dictionary(&[7; 32]),
+                ),
+            ],
         ];
+        let mut header_sets = header_sets;
+        for delta in asset.deltas() {
+            let dictionary = delta.dictionary().expect("a delta names its dictionary");
+            let dictionary = asset_manifest::dictionary::available_dictionary(dictionary);
+            for accept in ["gzip, br, zstd, dcb, dcz", "br, dcz", "dcb;q=0, br"] {
+                header_sets.push(vec![
+                    ("accept-encoding", accept.into()),
+                    ("available-dictionary", dictionary.clone()),
+                ]);
+            }
+            header_sets.push(vec![
+                ("accept-encoding", "dcb, dcz".into()),
+                ("available-dictionary", dictionary.clone()),
+                ("if-none-match", delta.etag().into()),
+            ]);
+            header_sets.push(vec![
+                ("accept-encoding", "dcb, dcz".into()),
+                ("available-dictionary", dictionary.clone()),
+                ("range", "bytes=0-3".into()),
+            ]);
+        }
         for path in [asset.url(), asset.logical_url()] {
             for headers in &header_sets {
                 out.push((Method::GET, path.to_owned(), headers.clone()));

@@ -7,6 +7,7 @@
 //! | `caching` | Cache-Control of hashed and logical paths, the shape of hashed names, and another release's hash during a rolling deploy. |
 //! | `methods_and_paths` | Methods (HEAD, 405) and paths (unknown, empty files, names that need percent-encoding). |
 //! | `negotiation` | Accept-Encoding, per-encoding ETags and bodies, content types, and headers that do not parse. |
+//! | `dictionaries` | Use-As-Dictionary, and dcb / dcz deltas for a client that names an earlier version (RFC 9842). |
 //! | `conditionals` | If-None-Match, If-Match and their order (RFC 9110 §13.2.2), and the headers that 304 and 206 repeat from the 200. |
 //! | `encodings` | `.svgz` sent with `Content-Encoding: gzip`; a `charset` only where the bytes are UTF-8. |
 //! | `ranges` | Range and If-Range: 206, 416, and ranges that are ignored. |
@@ -14,6 +15,7 @@
 
 mod caching;
 mod conditionals;
+mod dictionaries;
 mod encodings;
 mod methods_and_paths;
 mod negotiation;
