@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need beyond Rust: Debian's Chromium
-# (browser test), nginx (caching-proxy test) and AArch64 binutils (the
-# table's object linked for that architecture), the browser driver's npm
+# (browser tests), nginx (caching-proxy test), AArch64 binutils (the
+# table's object linked for that architecture), the zstd tool (decodes
+# dcz deltas in asset-build's tests), the browser driver's npm
 # packages, and moto from PyPI (an S3 API server, for the publish tests).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -11,6 +12,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v aarch64-linux-gnu-ld >/dev/null 2>&1 || missing+=(binutils-aarch64-linux-gnu)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

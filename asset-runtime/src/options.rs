@@ -14,6 +14,8 @@ pub struct ServeOptions {
     pub(crate) surrogate_key: Option<HeaderName>,
     pub(crate) cors: bool,
     pub(crate) dictionaries: bool,
+    /// Which dictionary codings may be sent: bit 0 `dcb`, bit 1 `dcz`.
+    pub(crate) delta_encodings: u8,
 }
 
 impl Default for ServeOptions {
@@ -26,6 +28,7 @@ impl Default for ServeOptions {
             surrogate_key: None,
             cors: false,
             dictionaries: true,
+            delta_encodings: 0b11,
         }
     }
 }
@@ -129,6 +132,42 @@ impl ServeOptions {
     pub fn dictionaries(mut self, on: bool) -> Self {
         self.dictionaries = on;
         self
+    }
+
+    /// Which dictionary codings may be sent: [`Encoding::Dcb`],
+    /// [`Encoding::Dcz`] or both (the default, the smaller delta winning
+    /// when a client lists both). Other codings in the list are ignored;
+    /// an empty list sends no delta, as [`ServeOptions::dictionaries`]
+    /// `(false)` does, but keeps offering dictionaries.
+    ///
+    /// ```
+    /// use asset_runtime::{Encoding, ServeOptions};
+    ///
+    /// // A CDN in front that cannot cache zstd deltas.
+    /// let options = ServeOptions::default().delta_encodings([Encoding::Dcb]);
+    /// ```
+    ///
+    /// [`Encoding::Dcb`]: crate::Encoding::Dcb
+    /// [`Encoding::Dcz`]: crate::Encoding::Dcz
+    pub fn delta_encodings(mut self, encodings: impl IntoIterator<Item = crate::Encoding>) -> Self {
+        self.delta_encodings = encodings.into_iter().fold(0, |mask, e| {
+            mask | match e {
+                crate::Encoding::Dcb => 1,
+                crate::Encoding::Dcz => 2,
+                _ => 0,
+            }
+        });
+        self
+    }
+
+    /// Whether a delta in `encoding` may be sent.
+    pub(crate) fn sends_delta(&self, encoding: crate::Encoding) -> bool {
+        let bit = match encoding {
+            crate::Encoding::Dcb => 1,
+            crate::Encoding::Dcz => 2,
+            _ => 0,
+        };
+        self.dictionaries && self.delta_encodings & bit != 0
     }
 }
 

@@ -82,8 +82,10 @@ struct PolicyHeaders<'a> {
     cache_control: &'a HeaderValue,
     surrogate_key: Option<(&'a HeaderName, &'static str)>,
     cors: bool,
-    /// Whether deltas may be sent (and so whether they make `Vary`).
+    /// Whether dictionaries are offered.
     dictionaries: bool,
+    /// Which deltas may be sent (and so whether they make `Vary`).
+    deltas: (bool, bool),
     /// `Use-As-Dictionary`, on hashed responses only.
     use_as_dictionary: Option<&'static str>,
 }
@@ -100,6 +102,10 @@ impl<'a> PolicyHeaders<'a> {
             cache_control,
             surrogate_key: options.surrogate_key.as_ref().map(|name| (name, key)),
             cors: options.cors,
+            deltas: (
+                options.sends_delta(Encoding::Dcb),
+                options.sends_delta(Encoding::Dcz),
+            ),
             dictionaries: options.dictionaries,
             use_as_dictionary: None,
         }
@@ -248,21 +254,22 @@ fn respond_asset(
         _ => RangeRequest::Full,
     };
     let variants = || asset.variants().iter().filter(served);
-    let deltas = if policy.dictionaries {
-        asset.deltas()
-    } else {
-        &[]
+    let sends = |d: &&Variant| match d.encoding() {
+        Encoding::Dcb => policy.deltas.0,
+        _ => policy.deltas.1,
     };
+    let any_delta = asset.deltas().iter().any(|d| sends(&d));
     let variant = match range {
         // A delta only for a whole response: a range of one would be a
         // range of bytes the client cannot decode alone.
         RangeRequest::Full if !headers.contains_key(header::RANGE) => {
-            delta(deltas, headers).unwrap_or_else(|| ordinary(asset, headers))
+            delta(asset.deltas().iter().filter(sends), headers)
+                .unwrap_or_else(|| ordinary(asset, headers))
         }
         RangeRequest::Full => ordinary(asset, headers),
         _ => identity,
     };
-    let vary = if !deltas.is_empty() {
+    let vary = if any_delta {
         Vary::Dictionary
     } else if variants().count() > 1 {
         Vary::Encoding
@@ -358,10 +365,11 @@ fn ordinary(asset: &'static Asset, headers: &HeaderMap) -> &'static Variant {
 /// The delta for the dictionary `Available-Dictionary` names, in a coding
 /// `Accept-Encoding` lists: the highest q-value, then the fewest bytes.
 /// An absent, repeated or malformed `Available-Dictionary` names none.
-fn delta(deltas: &'static [Variant], headers: &HeaderMap) -> Option<&'static Variant> {
-    if deltas.is_empty() {
-        return None;
-    }
+fn delta(
+    deltas: impl Iterator<Item = &'static Variant> + Clone,
+    headers: &HeaderMap,
+) -> Option<&'static Variant> {
+    deltas.clone().next()?;
     let mut values = headers.get_all(AVAILABLE_DICTIONARY).iter();
     let (Some(value), None) = (values.next(), values.next()) else {
         return None;
@@ -369,7 +377,6 @@ fn delta(deltas: &'static [Variant], headers: &HeaderMap) -> Option<&'static Var
     let dictionary = asset_manifest::dictionary::parse_available(value.as_bytes())?;
     let accept = headers.get_all(header::ACCEPT_ENCODING);
     deltas
-        .iter()
         .filter(|d| d.dictionary() == Some(&dictionary))
         .map(|d| (negotiate::listed_q(&accept, d.encoding()), d))
         .filter(|(q, _)| *q > 0)

@@ -215,13 +215,18 @@ impl Running {
     /// Starts the binary on `addr`, where another server just stopped:
     /// waits (at most 5 s) for the address to be free first.
     pub fn start_when_free(binary: &Path, addr: &str) -> Running {
+        Running::start_when_free_with_env(binary, addr, &[])
+    }
+
+    /// [`Running::start_when_free`] with these environment variables set.
+    pub fn start_when_free_with_env(binary: &Path, addr: &str, vars: &[(&str, &str)]) -> Running {
         for _ in 0..50 {
             if std::net::TcpListener::bind(addr).is_ok() {
                 break;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Running::start_at(binary, addr)
+        Running::spawn(binary, addr, vars)
     }
 
     /// Starts the binary listening on `addr` (its `ADDR`), and waits (at

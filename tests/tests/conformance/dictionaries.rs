@@ -268,6 +268,16 @@ fn serve_options_turn_dictionaries_off() {
     assert_eq!(off.headers()["content-encoding"], "br");
     assert_eq!(off.headers()["vary"], "accept-encoding");
     assert!(off.headers().get("use-as-dictionary").is_none());
+    // One coding only: that one, whatever the client lists.
+    for only in [asset_runtime::Encoding::Dcb, asset_runtime::Encoding::Dcz] {
+        let r = serve(&asset_runtime::ServeOptions::default().delta_encodings([only]));
+        assert_eq!(r.headers()["content-encoding"], only.token());
+        assert_eq!(r.headers()["vary"], BOTH);
+    }
+    let none = serve(&asset_runtime::ServeOptions::default().delta_encodings([]));
+    assert_eq!(none.headers()["content-encoding"], "br");
+    assert_eq!(none.headers()["vary"], "accept-encoding");
+    assert!(none.headers().get("use-as-dictionary").is_some());
     // The table itself: one file has deltas, one per coding; the earlier
     // `docs/read me.txt` gave deltas no smaller than 90% of brotli's
     // (the header alone is 36 or 40 bytes), which were not kept.
