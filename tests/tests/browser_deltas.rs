@@ -9,7 +9,7 @@
 //! Needs Chromium, Node and the driver's npm packages: `bash tests/setup.sh`.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use asset_tests::fixture::{Fixture, Running, workspace};
@@ -172,7 +172,7 @@ fn release_1_dictionary(export: &Path, url: &str) -> String {
 
 /// The body length of `url` from release 2 for a client that accepts
 /// brotli and has no dictionary.
-fn brotli_length(binary: &PathBuf, url: &str) -> u64 {
+fn brotli_length(binary: &Path, url: &str) -> u64 {
     let server = Running::start(binary);
     let path = &url[url.find("/static/").unwrap()..];
     let runtime = tokio::runtime::Builder::new_current_thread()
