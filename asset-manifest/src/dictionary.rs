@@ -10,7 +10,7 @@
 
 use base64::Engine as _;
 
-use crate::naming;
+use crate::{Encoding, naming};
 
 /// The first bytes of a `dcb` body, before the dictionary's SHA-256
 /// (RFC 9842 §4).
@@ -142,6 +142,59 @@ pub fn use_as_dictionary(prefix: &str, hashed_path: &str) -> Option<String> {
         value.push_str("\")");
     }
     Some(value)
+}
+
+/// The key (export file, bucket object) of a delta: the hashed path,
+/// the dictionary's SHA-256 in lowercase hex, and the coding's extension:
+/// `css/app.<hash>.css.<64 hex>.dcb`. An edge that serves an export finds
+/// it from the request path, `Available-Dictionary` (base64 to hex) and
+/// `Accept-Encoding`.
+///
+/// ```
+/// use asset_manifest::Encoding;
+/// use asset_manifest::dictionary::{delta_key, split_delta_key};
+///
+/// let key = delta_key("app.0123456789abcdef.js", Encoding::Dcb, &[0xab; 32]);
+/// assert_eq!(key, format!("app.0123456789abcdef.js.{}.dcb", "ab".repeat(32)));
+/// assert_eq!(
+///     split_delta_key(&key),
+///     Some(("app.0123456789abcdef.js", Encoding::Dcb, [0xab; 32]))
+/// );
+/// ```
+pub fn delta_key(hashed_path: &str, encoding: Encoding, dictionary_sha256: &[u8; 32]) -> String {
+    let mut key = String::with_capacity(hashed_path.len() + 70);
+    key.push_str(hashed_path);
+    key.push('.');
+    for byte in dictionary_sha256 {
+        key.push_str(&format!("{byte:02x}"));
+    }
+    key.push('.');
+    key.push_str(encoding.file_extension().unwrap_or_default());
+    key
+}
+
+/// The inverse of [`delta_key`]: the hashed path, the coding and the
+/// dictionary's SHA-256, or `None` for any other key.
+pub fn split_delta_key(key: &str) -> Option<(&str, Encoding, [u8; 32])> {
+    let (rest, ext) = key.rsplit_once('.')?;
+    let encoding = Encoding::DELTAS
+        .into_iter()
+        .find(|e| e.file_extension() == Some(ext))?;
+    let (hashed, hex) = rest.rsplit_once('.')?;
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut sha = [0; 32];
+    for (i, pair) in hex.as_bytes().chunks_exact(2).enumerate() {
+        let digit = |b: u8| match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            _ => None,
+        };
+        sha[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    naming::split_hashed(hashed)?;
+    Some((hashed, encoding, sha))
 }
 
 /// The path part of a URL prefix: `/static/` for `/static/` and for

@@ -91,9 +91,11 @@ pub fn release_of(key: &str) -> Option<&str> {
 
 /// Whether `key` is one that publishing writes for an asset: a hashed
 /// path, or a hashed path with a precompressed sibling's extension
-/// (`.br`, `.gz`, `.zst`). Pruning deletes nothing else.
+/// (`.br`, `.gz`, `.zst`), or a delta's key
+/// ([`dictionary::delta_key`](crate::dictionary::delta_key)). Pruning
+/// deletes nothing else.
 pub fn is_asset_key(key: &str) -> bool {
-    if naming::split_hashed(key).is_some() {
+    if naming::split_hashed(key).is_some() || crate::dictionary::split_delta_key(key).is_some() {
         return true;
     }
     Encoding::PREFERENCE.iter().any(|encoding| {
@@ -131,6 +133,7 @@ mod tests {
             "css/app.0123456789abcdef.css.br",
             "css/app.0123456789abcdef.css.gz",
             "css/app.0123456789abcdef.css.zst",
+            &crate::dictionary::delta_key("css/app.0123456789abcdef.css", Encoding::Dcz, &[1; 32]),
         ] {
             assert!(is_asset_key(key), "{key}");
         }
@@ -139,6 +142,8 @@ mod tests {
             "robots.txt",
             "css/app.0123456789abcdef.css.xz",
             "manifests/00112233445566778899aabbccddeeff.json",
+            "css/app.css.0101010101010101010101010101010101010101010101010101010101010101.dcb",
+            "css/app.0123456789abcdef.css.0101.dcb",
         ] {
             assert!(!is_asset_key(key), "{key}");
         }

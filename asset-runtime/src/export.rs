@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `<hashed path>` (`css/app.3f2a1b9c4d5e6f70.css`) | `Content-Type` of the asset, `Cache-Control: public, max-age=31536000, immutable` |
 //! | `<hashed path>.br`, `.gz`, `.zst` (where stored) | the same, plus `Content-Encoding: br`, `gzip` or `zstd` |
+//! | `<hashed path>.<dictionary SHA-256 in hex>.dcb`, `.dcz` (deltas, where stored) | the same, plus `Content-Encoding: dcb` or `dcz`; the edge adds `Vary: Accept-Encoding, Available-Dictionary` |
 //! | `manifest.json` | what each logical path maps to, and the metadata above for every file under `objects` |
 //!
 //! The bytes are exactly those the server sends. Logical (unhashed) paths
@@ -15,6 +16,10 @@
 //! stores do not negotiate `Accept-Encoding`; upload the identity files as
 //! the objects the URLs name, and the precompressed siblings for servers
 //! that pick them themselves (nginx `gzip_static`, a CDN's origin rules).
+//! A delta is for a client whose `Available-Dictionary` names its
+//! dictionary and whose `Accept-Encoding` lists its coding: the README's
+//! "Delta updates" section has the edge rules that pick one
+//! ([`asset_manifest::dictionary::delta_key`] is the layout).
 
 use std::fmt;
 use std::fs;
@@ -137,7 +142,7 @@ impl Assets {
 
     /// Every file an export writes (and a publish uploads), but the
     /// manifest: each asset's stored bytes under its hashed path, then its
-    /// precompressed siblings.
+    /// precompressed siblings, then its deltas.
     pub(crate) fn objects(&self) -> Vec<Object> {
         let mut objects = Vec::new();
         for asset in self {
@@ -155,6 +160,25 @@ impl Assets {
                     },
                     bytes: variant.bytes(),
                     stored: i == 0,
+                });
+            }
+            for delta in asset.deltas() {
+                let dictionary = delta.dictionary().expect("a delta names its dictionary");
+                objects.push(Object {
+                    key: asset_manifest::dictionary::delta_key(
+                        asset.hashed_path(),
+                        delta.encoding(),
+                        dictionary,
+                    ),
+                    meta: ObjectMeta {
+                        content_type: asset.content_type().to_owned(),
+                        cache_control: EXPORT_CACHE_CONTROL.to_owned(),
+                        content_encoding: Some(delta.encoding().token().to_owned()),
+                        etag: delta.etag().to_owned(),
+                        size: delta.bytes().len() as u64,
+                    },
+                    bytes: delta.bytes(),
+                    stored: false,
                 });
             }
         }

@@ -50,6 +50,7 @@
 
 mod command;
 mod error;
+mod fetch;
 mod prune;
 mod store;
 #[cfg(test)]
@@ -67,6 +68,7 @@ use crate::export::Object;
 
 pub use command::{USAGE, run_command};
 pub use error::{ErrorKind, PublishError};
+pub use fetch::{FetchReport, fetch_releases};
 pub use prune::{Prune, PruneReport, ReleaseInfo, prune};
 use store::Target;
 

@@ -1,4 +1,5 @@
-//! `publish-assets` and `prune-assets` as commands of the app's own binary.
+//! `publish-assets`, `prune-assets` and `fetch-releases` as commands of
+//! the app's own binary.
 
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
@@ -6,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use super::ManifestWrite;
 use crate::Assets;
 
-/// The usage text of both commands.
+/// The usage text of the commands.
 pub const USAGE: &str = "\
 publish-assets URL [--precompressed] [--concurrency N] [--retries N] [--verify]
     upload the hashed assets missing under URL (s3://bucket/prefix/, gs://…, az://…,
@@ -14,12 +15,16 @@ publish-assets URL [--precompressed] [--concurrency N] [--retries N] [--verify]
     manifest is there is complete (--verify: list and fill in all the same)
 prune-assets URL --keep N [--grace DURATION] [--delete] [--retries N]
     list (or with --delete, delete) the assets none of the newest N releases
-    needs and older than DURATION (default 1d; e.g. 0, 90s, 30m, 12h, 7d)";
+    needs and older than DURATION (default 1d; e.g. 0, 90s, 30m, 12h, 7d)
+fetch-releases URL DIR [--releases N] [--retries N]
+    download the newest N (default 3) releases published under URL into DIR:
+    their manifests and the text assets this build makes deltas of, for
+    ASSET_BUILD_EARLIER_RELEASES=DIR in the next build";
 
-/// Runs `publish-assets` or `prune-assets` if `args` (the arguments after
-/// the program name) start with one, printing what it did; `None` for
-/// any other arguments, which are the app's own. One line of `main` gives
-/// the app's binary both commands:
+/// Runs `publish-assets`, `prune-assets` or `fetch-releases` if `args`
+/// (the arguments after the program name) start with one, printing what
+/// it did; `None` for any other arguments, which are the app's own. One
+/// line of `main` gives the app's binary all three:
 ///
 /// ```no_run
 /// # asset_runtime::__example_assets!();
@@ -40,6 +45,7 @@ pub async fn run_command(assets: &Assets, args: &[String]) -> Option<ExitCode> {
     let result = match command.as_str() {
         "publish-assets" => publish(assets, rest).await,
         "prune-assets" => prune_command(rest).await,
+        "fetch-releases" => fetch_command(assets, rest).await,
         _ => return None,
     };
     Some(match result {
@@ -60,9 +66,10 @@ enum Failure {
     Store(String),
 }
 
-/// The URL and the flags after it.
+/// The URL (and any other words) and the flags after it.
 struct Args<'a> {
     url: &'a str,
+    words: Vec<&'a str>,
     flags: Vec<(&'a str, Option<&'a str>)>,
 }
 
@@ -70,6 +77,7 @@ impl<'a> Args<'a> {
     /// `takes_value` names the flags followed by a value.
     fn parse(args: &'a [String], takes_value: &[&str], plain: &[&str]) -> Result<Self, Failure> {
         let mut url = None;
+        let mut words = Vec::new();
         let mut flags = Vec::new();
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
@@ -88,12 +96,22 @@ impl<'a> Args<'a> {
                 flags.push((arg, None));
             } else if arg.starts_with("--") {
                 return Err(Failure::Usage(format!("unknown option {arg}")));
-            } else if url.replace(arg).is_some() {
-                return Err(Failure::Usage(format!("one URL only (also got {arg})")));
+            } else if url.is_none() {
+                url = Some(arg);
+            } else {
+                words.push(arg);
             }
         }
         let url = url.ok_or_else(|| Failure::Usage("the store URL is missing".into()))?;
-        Ok(Args { url, flags })
+        Ok(Args { url, words, flags })
+    }
+
+    /// No words after the URL.
+    fn url_only(self) -> Result<Self, Failure> {
+        match self.words.first() {
+            Some(extra) => Err(Failure::Usage(format!("one URL only (also got {extra})"))),
+            None => Ok(self),
+        }
     }
 
     fn has(&self, name: &str) -> bool {
@@ -119,7 +137,8 @@ async fn publish(assets: &Assets, args: &[String]) -> Result<(), Failure> {
         args,
         &["--concurrency", "--retries"],
         &["--precompressed", "--no-progress", "--verify"],
-    )?;
+    )?
+    .url_only()?;
     let mut publish = assets
         .publish(args.url)
         .precompressed(args.has("--precompressed"))
@@ -154,7 +173,7 @@ async fn publish(assets: &Assets, args: &[String]) -> Result<(), Failure> {
 }
 
 async fn prune_command(args: &[String]) -> Result<(), Failure> {
-    let args = Args::parse(args, &["--keep", "--grace", "--retries"], &["--delete"])?;
+    let args = Args::parse(args, &["--keep", "--grace", "--retries"], &["--delete"])?.url_only()?;
     let keep = args
         .number("--keep")?
         .ok_or_else(|| Failure::Usage("--keep N is required".into()))?;
@@ -213,6 +232,31 @@ async fn prune_command(args: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+async fn fetch_command(assets: &Assets, args: &[String]) -> Result<(), Failure> {
+    let args = Args::parse(args, &["--releases", "--retries"], &[])?;
+    let [dir] = args.words[..] else {
+        return Err(Failure::Usage(
+            "one folder to download into, after the URL".into(),
+        ));
+    };
+    let releases = args.number("--releases")?.unwrap_or(3);
+    let retries = args.number("--retries")?.unwrap_or(super::DEFAULT_RETRIES);
+    let target = super::store::Target::open(args.url, retries)
+        .map_err(|err| Failure::Store(err.to_string()))?;
+    let report = super::fetch::fetch_on(assets, &target, std::path::Path::new(dir), releases)
+        .await
+        .map_err(|err| Failure::Store(err.to_string()))?;
+    println!(
+        "fetched {} releases from {} into {dir}: downloaded {} files ({} bytes), {} already there",
+        report.releases.len(),
+        args.url,
+        report.fetched,
+        report.fetched_bytes,
+        report.present,
+    );
+    Ok(())
+}
+
 /// `0`, `90`, `90s`, `30m`, `12h`, `7d`.
 fn parse_duration(text: &str) -> Option<Duration> {
     let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
@@ -265,7 +309,9 @@ mod tests {
         ] {
             let args: Vec<String> = bad.iter().map(|s| s.to_string()).collect();
             assert!(
-                Args::parse(&args, &["--keep"], &[]).is_err(),
+                Args::parse(&args, &["--keep"], &[])
+                    .and_then(Args::url_only)
+                    .is_err(),
                 "{bad:?} was accepted"
             );
         }

@@ -22,6 +22,8 @@ pub enum ErrorKind {
     DevTable,
     /// Any other error the store reported.
     Store,
+    /// A local folder could not be written (`fetch-releases`).
+    Folder,
 }
 
 /// Why [`Publish::run`](super::Publish::run) or
