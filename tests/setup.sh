@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need beyond Rust: Debian's Chromium
-# (browser tests), nginx (caching-proxy test), AArch64 binutils (the
+# (browser tests), nginx and its njs module (caching-proxy and edge-rule
+# tests), AArch64 binutils (the
 # table's object linked for that architecture), the zstd tool (decodes
 # dcz deltas in asset-build's tests), the browser driver's npm
 # packages, and moto from PyPI (an S3 API server, for the publish tests).
@@ -13,6 +14,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v aarch64-linux-gnu-ld >/dev/null 2>&1 || missing+=(binutils-aarch64-linux-gnu)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+[ -f /usr/lib/nginx/modules/ngx_http_js_module.so ] || missing+=(libnginx-mod-http-js)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 pub mod fixture;
 pub mod lint;
+pub mod nginx;
 pub mod pages;
 pub mod s3;
 pub mod servers;

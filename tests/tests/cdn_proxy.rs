@@ -6,127 +6,13 @@
 //! Needs nginx: `bash tests/setup.sh`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use asset_tests::client;
 use asset_tests::fixture::{Fixture, Running, workspace};
+use asset_tests::nginx::{self, Nginx};
 
 const OLD_COLOUR: &str = "#2f6fed";
 const NEW_COLOUR: &str = "#c2185b";
-
-/// nginx in the foreground with everything under one folder; stopped when
-/// dropped.
-struct Nginx {
-    child: Child,
-    base: String,
-    dir: PathBuf,
-}
-
-impl Nginx {
-    fn start(origin: &str, dir: &Path) -> Nginx {
-        let _ = std::fs::remove_dir_all(dir);
-        std::fs::create_dir_all(dir).unwrap();
-        // Workers may run as another user: let them write the cache.
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let d = dir.display();
-        let conf = format!(
-            r#"worker_processes 1;
-daemon off;
-pid {d}/nginx.pid;
-error_log {d}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {d}/client_body;
-    proxy_temp_path {d}/proxy_temp;
-    fastcgi_temp_path {d}/fastcgi;
-    uwsgi_temp_path {d}/uwsgi;
-    scgi_temp_path {d}/scgi;
-    proxy_cache_path {d}/cache levels=1:2 keys_zone=assets:1m max_size=64m inactive=1d use_temp_path=off;
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://{origin};
-            proxy_http_version 1.1;
-            proxy_cache assets;
-            proxy_cache_revalidate on;
-            proxy_cache_lock on;
-            # A cache told to disregard Set-Cookie: only the response's own
-            # Cache-Control keeps a signed-in response out of it.
-            proxy_ignore_headers Set-Cookie;
-            add_header X-Cache-Status $upstream_cache_status always;
-        }}
-    }}
-}}
-"#
-        );
-        std::fs::write(dir.join("nginx.conf"), conf).unwrap();
-        let child = Command::new(nginx())
-            .arg("-p")
-            .arg(dir)
-            .arg("-c")
-            .arg(dir.join("nginx.conf"))
-            .arg("-e")
-            .arg(dir.join("error.log"))
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("nginx starts");
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "nginx did not listen: {}",
-                log(dir)
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Nginx {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            dir: dir.to_path_buf(),
-        }
-    }
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-QUIT")
-            .arg(self.child.id().to_string())
-            .status();
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = &self.dir;
-    }
-}
-
-fn nginx() -> String {
-    for candidate in ["/usr/sbin/nginx", "/usr/bin/nginx"] {
-        if Path::new(candidate).exists() {
-            return candidate.to_owned();
-        }
-    }
-    panic!("the caching-proxy test needs nginx: run `bash tests/setup.sh`");
-}
-
-fn log(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
-}
 
 struct Got {
     status: u16,
@@ -201,7 +87,13 @@ async fn a_caching_proxy_never_mixes_releases() {
 
     let origin = Running::start(&binary_1);
     let origin_addr = origin.addr().to_owned();
-    let proxy = Nginx::start(&origin_addr, &workspace().join("target/nginx-proxy-test"));
+    let dir = workspace().join("target/nginx-proxy-test");
+    let proxy = Nginx::start(
+        &dir,
+        &[],
+        &nginx::proxy_cache_path(&dir),
+        &nginx::caching_proxy(&origin_addr),
+    );
 
     // What each release's origin says each hashed URL holds.
     let mut truth: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -221,7 +113,7 @@ async fn a_caching_proxy_never_mixes_releases() {
             (second.status, second.cache.as_str()),
             (200, "HIT"),
             "{url}: {}",
-            log(&proxy.dir)
+            proxy.log()
         );
         assert_eq!(first.body, direct.body, "{url}");
         assert_eq!(second.body, direct.body, "{url}");
