@@ -130,6 +130,20 @@
 //! first `cargo build --release` ran the same build script in 0.56 s
 //! instead of 11.5 s.
 //!
+//! # Delta updates
+//!
+//! Text assets offer themselves to browsers as compression dictionaries
+//! (RFC 9842), and the build stores, for each one that changed since an
+//! earlier release, a `dcb` delta (and with the `zstd` feature a `dcz`
+//! one) against the earlier version, which `asset-runtime` sends to a
+//! browser that holds it. The earlier releases come from this target
+//! directory's own release builds ([`Pipeline::release_history`]), from
+//! export or bucket-copy folders ([`Pipeline::earlier_release`],
+//! `ASSET_BUILD_EARLIER_RELEASES`), and in CI from `fetch-releases`; the
+//! build script never touches the network, and a folder it cannot use is a
+//! warning naming it. [`Pipeline::dictionaries`] and
+//! [`Pipeline::dictionary_files`] turn it off or narrow it.
+//!
 //! The table is one byte string (an index with a perfect hash, then each
 //! distinct content once), and the generated code one expression naming
 //! it, so rustc's time does not grow with the number of files: 20,000
