@@ -6,6 +6,11 @@
 //!   serve precompressed files (tower-http's `ServeDir` from disk,
 //!   rust-embed + axum-embed embedded);
 //! - memory-serve's own embedding of `site/`;
+//! - `site/` again with a delta (`OUT_DIR/delta-site.rs`), built against
+//!   an earlier release of the stylesheet (`site-earlier/`: Font Awesome
+//!   7.3.0's, where `site/` has 7.3.1's), exported as `export-assets`
+//!   writes it, for the delta case of the serving benchmark; the
+//!   `Available-Dictionary` naming that release is `DELTA_DICTIONARY`;
 //! - three tables of 5, 500 and 5,000 assets (10, 1,000 and 10,000 map
 //!   entries: each asset has a hashed and a logical path) for the lookup
 //!   benchmark, in `OUT_DIR/lookup-<entries>.rs`.
@@ -26,6 +31,8 @@ fn main() {
     precompressed(&out, &report);
 
     memory_serve::load_directory("site");
+
+    delta_site(&out);
 
     for assets in [5, 500, 5_000] {
         lookup_table(&out, assets);
@@ -67,6 +74,62 @@ fn precompressed(out: &Path, report: &asset_build::Report) {
             .expect("the compressed blob");
         fs::copy(&blob, dir.join(format!("v4-shims.min.css.{extension}"))).unwrap();
     }
+}
+
+/// `site/` built against an exported earlier release (`site-earlier/`),
+/// so that the stylesheet has a `dcb` delta: `OUT_DIR/delta-site.rs`.
+fn delta_site(out: &Path) {
+    let earlier = out.join("delta-earlier");
+    asset_build::Pipeline::new("site-earlier")
+        .out_dir(&earlier)
+        .release_history(false)
+        .embed(asset_build::Embed::IncludeBytes)
+        .run();
+    // What `export-assets` writes: the served bytes under their hashed
+    // paths, and the manifest.
+    let built = earlier.join("asset-build");
+    let text = fs::read_to_string(built.join("manifest.json")).unwrap();
+    let manifest = asset_manifest::Manifest::from_json(&text).unwrap();
+    let export = out.join("delta-export");
+    for asset in manifest.assets.values() {
+        let etag = asset.etag.as_deref().unwrap().trim_matches('"');
+        let blob = fs::read_dir(built.join("blobs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                let name = p.file_name().unwrap().to_str().unwrap();
+                name.starts_with(etag) && !name.contains('.')
+            })
+            .expect("the identity blob");
+        let target = export.join(asset.hashed_path.as_deref().unwrap());
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(blob, target).unwrap();
+    }
+    fs::write(export.join("manifest.json"), text).unwrap();
+
+    let dir = out.join("delta-site");
+    let report = asset_build::Pipeline::new("site")
+        .out_dir(&dir)
+        .release_history(false)
+        .earlier_release(&export)
+        .run();
+    let (_, dictionary, _) = report
+        .assets
+        .iter()
+        .find(|a| a.logical_path == ASSET)
+        .and_then(|a| a.deltas.iter().find(|(coding, _, _)| *coding == "dcb"))
+        .expect("the stylesheet has a dcb delta");
+    let mut sha = [0u8; 32];
+    for (i, byte) in sha.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&dictionary[2 * i..2 * i + 2], 16).unwrap();
+    }
+    println!(
+        "cargo::rustc-env=DELTA_DICTIONARY={}",
+        asset_manifest::dictionary::available_dictionary(&sha)
+    );
+    let code = fs::read_to_string(dir.join("asset-build").join("assets.rs")).unwrap();
+    let code = code.replace("\"/asset-build/table.", "\"/delta-site/asset-build/table.");
+    fs::write(out.join("delta-site.rs"), code).unwrap();
 }
 
 /// A table of `assets` assets named like an icon set's files, written to

@@ -9,6 +9,15 @@ use bytes::Bytes;
 // Our table of `site/`, as a user includes it.
 asset_runtime::include_assets!(pub static SITE);
 
+/// The same site built against an earlier release of the stylesheet
+/// (`site-earlier/`), so that the stylesheet also has a `dcb` delta: the
+/// serving benchmark's delta case (`serve-bench delta`).
+pub static DELTA_SITE: asset_runtime::Assets = include!(concat!(env!("OUT_DIR"), "/delta-site.rs"));
+
+/// The `Available-Dictionary` of a client that holds the earlier release's
+/// stylesheet: `:<base64 of its SHA-256>:`.
+pub const DELTA_DICTIONARY: &str = env!("DELTA_DICTIONARY");
+
 /// The lookup benchmark's tables, by number of map entries.
 pub mod tables {
     /// 5 assets: 10 entries.
@@ -42,6 +51,10 @@ pub fn url_path(server: &str) -> String {
             let asset = SITE.get(ASSET).expect("the benchmark's stylesheet");
             format!("/static/{}", asset.hashed_path())
         }
+        "ours-delta" => {
+            let asset = DELTA_SITE.get(ASSET).expect("the benchmark's stylesheet");
+            format!("/static/{}", asset.hashed_path())
+        }
         _ => format!("/static/{ASSET}"),
     }
 }
@@ -59,6 +72,9 @@ pub fn app(server: &str) -> Router {
         // The README's two ways.
         "ours-nest" => Router::new().nest_service("/static", SITE.service()),
         "ours-layer" => Router::new().layer(SITE.service().mount("/static")),
+        // The layer form over the table with a delta (not in `SERVERS`:
+        // `serve-bench delta` asks it for br and for dcb in turn).
+        "ours-delta" => Router::new().layer(DELTA_SITE.service().mount("/static")),
         "memory-serve" => Router::new().nest(
             "/static",
             memory_serve::load!().index_file(None).into_router(),

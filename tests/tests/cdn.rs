@@ -51,6 +51,39 @@ async fn exported_files_are_the_bytes_the_server_sends() {
             assert_eq!(response.bytes().await.unwrap(), exported, "{file}");
             checked += 1;
         }
+        // Deltas: at `<hashed path>.<dictionary hex>.<dcb|dcz>`, the bytes a
+        // client holding that dictionary is sent.
+        for delta in asset.deltas() {
+            let dictionary = delta.dictionary().unwrap();
+            let file = asset_manifest::dictionary::delta_key(
+                asset.hashed_path(),
+                delta.encoding(),
+                dictionary,
+            );
+            assert!(report.files.contains(&file), "{file} exported");
+            let response = client
+                .get(format!("http://{addr}{}", asset.url()))
+                .header("accept-encoding", delta.encoding().token())
+                .header(
+                    "available-dictionary",
+                    asset_manifest::dictionary::available_dictionary(dictionary),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.headers()["content-encoding"],
+                delta.encoding().token()
+            );
+            let exported = std::fs::read(dir.join(&file)).unwrap();
+            assert_eq!(response.bytes().await.unwrap(), exported, "{file}");
+            let meta = &serde_json::from_slice::<serde_json::Value>(
+                &std::fs::read(dir.join("manifest.json")).unwrap(),
+            )
+            .unwrap()["objects"][&file];
+            assert_eq!(meta["content_encoding"], delta.encoding().token());
+            checked += 1;
+        }
     }
     assert_eq!(checked + 1, report.files.len());
 

@@ -55,14 +55,16 @@ fn main() {
         !rest.is_empty() && rest.len() % 3 == 0,
         "usage: delta-bench [--reps N] [--work DIR] NAME OLD_FOLDER NEW_FOLDER ..."
     );
+    fs::create_dir_all(&work).unwrap();
+    let work = fs::canonicalize(work).unwrap();
     let threads = std::env::var("NUM_JOBS").unwrap_or_else(|_| "all cores".to_owned());
     let mut results = Vec::new();
     for triple in rest.chunks(3) {
         eprintln!("== {}", triple[0]);
         results.push(bench_pair(
             &triple[0],
-            Path::new(&triple[1]),
-            Path::new(&triple[2]),
+            &fs::canonicalize(&triple[1]).unwrap(),
+            &fs::canonicalize(&triple[2]).unwrap(),
             &work.join(triple[0].split_whitespace().next().unwrap()),
             reps,
         ));
@@ -75,7 +77,7 @@ fn main() {
 /// table through `include_bytes!` (no linker involved), and asset-build's
 /// `zstd` feature (in benches/Cargo.toml).
 fn pipeline(folder: &Path, out: &Path) -> Pipeline {
-    Pipeline::new(folder)
+    Pipeline::new(".")
         .manifest_dir(folder)
         .out_dir(out)
         .no_shared_cache()
@@ -160,7 +162,6 @@ struct Changed {
 
 struct PairResult {
     name: String,
-    text_files: usize,
     unchanged: usize,
     added: usize,
     changed: Vec<Changed>,
@@ -218,13 +219,12 @@ fn bench_pair(name: &str, old: &Path, new: &Path, work: &Path, reps: usize) -> P
 
     // The text files: those that offer themselves as dictionaries.
     let mut changed = Vec::new();
-    let (mut text_files, mut unchanged, mut added) = (0, 0, 0);
+    let (mut unchanged, mut added) = (0, 0);
     let mut inputs = Vec::new();
     for asset in &report.assets {
         if asset.use_as_dictionary.is_none() {
             continue;
         }
-        text_files += 1;
         let Some(old_asset) = old_manifest.assets.get(&asset.logical_path) else {
             added += 1;
             continue;
@@ -309,7 +309,6 @@ fn bench_pair(name: &str, old: &Path, new: &Path, work: &Path, reps: usize) -> P
         .collect();
     PairResult {
         name: name.to_owned(),
-        text_files,
         unchanged,
         added,
         changed,

@@ -13,6 +13,14 @@
 //! The server runs on CPU 0 with one worker thread and `wrk` (one thread) on
 //! CPU 1, through `taskset`. Every run is bounded: `wrk -d`, then the server
 //! is killed. Prints a Markdown report.
+//!
+//! `serve-bench delta [rounds] [seconds] [connections]`: the delta case.
+//! One server (`ours-delta`: the layer form over a table whose stylesheet
+//! has a `dcb` delta against its earlier release) is asked for the same
+//! hashed URL with `Accept-Encoding: br` and with `Accept-Encoding: br,
+//! dcb` plus the `Available-Dictionary` of the earlier release, in
+//! alternating runs (brotli first in even rounds); each run's requests/s,
+//! and the server's CPU time (utime + stime from `/proc`) per request.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -20,7 +28,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use asset_benches::SERVERS;
+use asset_benches::{DELTA_DICTIONARY, SERVERS};
 
 const ACCEPT_ENCODING: &str = "br, gzip";
 const PORT: u16 = 38_080;
@@ -33,6 +41,7 @@ struct Probe {
 }
 
 struct Run {
+    requests: f64,
     rps: f64,
     p50_us: f64,
     p99_us: f64,
@@ -40,13 +49,17 @@ struct Run {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    let delta = args.next_if(|a| a == "delta").is_some();
     let rounds: usize = args.next().map_or(3, |a| a.parse().unwrap());
     let seconds: u64 = args.next().map_or(10, |a| a.parse().unwrap());
     let connections: usize = args.next().map_or(32, |a| a.parse().unwrap());
     let exe = std::env::current_exe().unwrap();
     let server_bin: PathBuf = exe.with_file_name("bench-server");
     assert!(server_bin.exists(), "build the bench-server binary first");
+    if delta {
+        return delta_case(&server_bin, rounds, seconds, connections);
+    }
 
     let mut probes: Vec<Option<Probe>> = SERVERS.iter().map(|_| None).collect();
     // Per server: (its run, the paired ceiling run).
@@ -87,10 +100,11 @@ fn main() {
 /// Starts a server, checks its answer, warms it up, measures it, stops it.
 fn measure(server_bin: &PathBuf, name: &str, seconds: u64, connections: usize) -> (Run, Probe) {
     let (mut child, path) = start(server_bin, name);
-    let probe = probe(&path);
+    let headers = [format!("Accept-Encoding: {ACCEPT_ENCODING}")];
+    let probe = probe(&path, &headers);
     assert_eq!(probe.status, "200", "{name}: status {}", probe.status);
-    wrk(&path, 2, connections);
-    let run = wrk(&path, seconds, connections);
+    wrk(&path, 2, connections, &headers);
+    let run = wrk(&path, seconds, connections, &headers);
     child.kill().unwrap();
     child.wait().unwrap();
     (run, probe)
@@ -117,16 +131,17 @@ fn start(server_bin: &PathBuf, name: &str) -> (Child, String) {
 }
 
 /// One request, as `wrk` sends it, read whole: what the server answers.
-fn probe(path: &str) -> Probe {
+fn probe(path: &str, headers: &[String]) -> Probe {
     let mut stream = TcpStream::connect(("127.0.0.1", PORT)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\nAccept-Encoding: {ACCEPT_ENCODING}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\n");
+    for header in headers {
+        request += &format!("{header}\r\n");
+    }
+    request += "Connection: close\r\n\r\n";
+    stream.write_all(request.as_bytes()).unwrap();
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes).unwrap();
     let end = bytes
@@ -152,12 +167,16 @@ fn probe(path: &str) -> Probe {
     }
 }
 
-fn wrk(path: &str, seconds: u64, connections: usize) -> Run {
-    let output = Command::new("taskset")
+fn wrk(path: &str, seconds: u64, connections: usize, headers: &[String]) -> Run {
+    let mut command = Command::new("taskset");
+    command
         .args(["-c", "1", "wrk", "-t1", "--latency"])
         .arg(format!("-c{connections}"))
-        .arg(format!("-d{seconds}s"))
-        .args(["-H", &format!("Accept-Encoding: {ACCEPT_ENCODING}")])
+        .arg(format!("-d{seconds}s"));
+    for header in headers {
+        command.args(["-H", header]);
+    }
+    let output = command
         .arg(format!("http://127.0.0.1:{PORT}{path}"))
         .output()
         .expect("taskset and wrk");
@@ -185,6 +204,7 @@ fn wrk(path: &str, seconds: u64, connections: usize) -> Run {
         .unwrap()
         .trim_end_matches(" read");
     Run {
+        requests,
         rps,
         p50_us,
         p99_us,
@@ -280,4 +300,127 @@ fn report(
             per_round_ratio.join(", "),
         );
     }
+}
+
+/// The delta case: one `ours-delta` server, the same URL asked for as br
+/// and as dcb in alternating runs. Prints a Markdown report.
+fn delta_case(server_bin: &PathBuf, rounds: usize, seconds: u64, connections: usize) {
+    let (mut child, path) = start(server_bin, "ours-delta");
+    let pid = child.id();
+    let cases: [(&str, Vec<String>); 2] = [
+        ("br", vec!["Accept-Encoding: br".to_owned()]),
+        (
+            "dcb",
+            vec![
+                "Accept-Encoding: br, dcb".to_owned(),
+                format!("Available-Dictionary: {DELTA_DICTIONARY}"),
+            ],
+        ),
+    ];
+    let mut probes = Vec::new();
+    for (coding, headers) in &cases {
+        let probe = probe(&path, headers);
+        assert_eq!(
+            (probe.status.as_str(), probe.coding.as_str()),
+            ("200", *coding),
+            "the {coding} request"
+        );
+        probes.push(probe);
+        wrk(&path, 2, connections, headers);
+    }
+    let ticks: f64 = String::from_utf8(
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .parse()
+    .unwrap();
+    // Per round, per case: (run, server CPU seconds).
+    let mut runs: Vec<[(Run, f64); 2]> = Vec::new();
+    for round in 0..rounds {
+        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        let mut pair: [Option<(Run, f64)>; 2] = [None, None];
+        for i in order {
+            let before = cpu_ticks(pid);
+            let run = wrk(&path, seconds, connections, &cases[i].1);
+            let cpu = (cpu_ticks(pid) - before) as f64 / ticks;
+            eprintln!(
+                "round {} {:>3}: {:>9.0} req/s  {:.2} us CPU/request  {:.0} B/response",
+                round + 1,
+                cases[i].0,
+                run.rps,
+                cpu / run.requests * 1e6,
+                run.bytes_per_response
+            );
+            pair[i] = Some((run, cpu));
+        }
+        let [br, dcb] = pair;
+        runs.push([br.unwrap(), dcb.unwrap()]);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    println!(
+        "{rounds} rounds on one `ours-delta` server (CPU 0, 1 worker thread); per run `wrk -t1 -c{connections} -d{seconds}s` on CPU 1, after a 2 s warm-up per case; brotli first in odd rounds, the delta first in even ones. Server CPU: utime + stime of its process over the run.\n"
+    );
+    println!("| request | answers | header + body bytes |");
+    println!("|---|---|---|");
+    for ((_, headers), probe) in cases.iter().zip(&probes) {
+        println!(
+            "| `{}` | {} {} | {} + {} |",
+            headers.join("`, `"),
+            probe.status,
+            probe.coding,
+            probe.header_bytes,
+            probe.body_bytes
+        );
+    }
+    println!();
+    println!(
+        "| round | br req/s | dcb req/s | req/s, dcb / br | br CPU µs/request | dcb CPU µs/request | CPU per request, dcb / br |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let per_request = |(run, cpu): &(Run, f64)| cpu / run.requests * 1e6;
+    let (mut rps_ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
+    for (round, [br, dcb]) in runs.iter().enumerate() {
+        let rps_ratio = dcb.0.rps / br.0.rps;
+        let cpu_ratio = per_request(dcb) / per_request(br);
+        rps_ratios.push(rps_ratio);
+        cpu_ratios.push(cpu_ratio);
+        println!(
+            "| {} | {:.0} | {:.0} | {rps_ratio:.3} | {:.2} | {:.2} | {cpu_ratio:.3} |",
+            round + 1,
+            br.0.rps,
+            dcb.0.rps,
+            per_request(br),
+            per_request(dcb),
+        );
+    }
+    println!(
+        "| median | {:.0} | {:.0} | **{:.3}** | {:.2} | {:.2} | **{:.3}** |",
+        median(runs.iter().map(|[br, _]| br.0.rps).collect()),
+        median(runs.iter().map(|[_, dcb]| dcb.0.rps).collect()),
+        median(rps_ratios),
+        median(runs.iter().map(|[br, _]| per_request(br)).collect()),
+        median(runs.iter().map(|[_, dcb]| per_request(dcb)).collect()),
+        median(cpu_ratios),
+    );
+}
+
+/// A process's CPU time so far (utime + stime), in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // After the command name, in parentheses: state is the first field,
+    // utime the 12th and stime the 13th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
 }
