@@ -9,10 +9,7 @@
 // the new release. Exits non-zero, with the reason on stderr, on the first
 // failed check.
 
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { launch } from "./launch.mjs";
 import { createInterface } from "node:readline";
 
 const [base, colour1, colour2, screenshot] = process.argv.slice(2);
@@ -31,24 +28,9 @@ function emit(object) {
 const stdin = createInterface({ input: process.stdin });
 const stdinLines = stdin[Symbol.asyncIterator]();
 
-const profile = mkdtempSync(join(tmpdir(), "asset-browser-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 1200, height: 900 },
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-  ],
-});
+const { context, page, close } = await launch("browser", { viewport: { width: 1200, height: 900 } });
 
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
 
@@ -189,7 +171,6 @@ try {
   emit({ event: "done" });
 } finally {
   stdin.close();
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 process.exit(0);

@@ -4,20 +4,11 @@
 //
 //   node encodings.mjs <url>
 
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { launch } from "./launch.mjs";
 
 const [url] = process.argv.slice(2);
-const profile = mkdtempSync(join(tmpdir(), "asset-encodings-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const { page, close } = await launch("encodings");
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
@@ -32,6 +23,5 @@ try {
   }));
   process.stdout.write(JSON.stringify({ status: response.status(), errors, ...state }) + "\n");
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }

@@ -10,10 +10,7 @@
 // changed or 5 s passed (with the milliseconds it took). The whole run is
 // bounded to 60 s.
 
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { launch } from "./launch.mjs";
 import { createInterface } from "node:readline";
 
 const [base] = process.argv.slice(2);
@@ -23,23 +20,8 @@ setTimeout(() => {
   emit({ event: "timeout" });
   process.exit(3);
 }, 60_000).unref();
-const profile = mkdtempSync(join(tmpdir(), "asset-live-reload-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  // Loopback only: nothing of Chromium's own goes to the network.
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-  ],
-});
+const { page, close } = await launch("live-reload");
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
   let navigations = 0;
   page.on("framenavigated", (frame) => {
     if (frame === page.mainFrame()) navigations += 1;
@@ -63,7 +45,6 @@ try {
   }
   emit({ event: "after", colour: after, navigations, ms: Date.now() - start });
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 process.exit(0);

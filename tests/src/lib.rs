@@ -6,6 +6,7 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+pub mod browser;
 pub mod fixture;
 pub mod lint;
 pub mod nginx;

@@ -6,10 +6,7 @@
 //!
 //! Needs Chromium, Node and the driver's npm packages: `bash tests/setup.sh`.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Command, Stdio};
-
+use asset_tests::browser;
 use asset_tests::fixture::{Fixture, Running, workspace};
 
 const COLOUR_1: &str = "rgb(47, 111, 237)";
@@ -17,11 +14,7 @@ const COLOUR_2: &str = "rgb(194, 24, 91)";
 
 #[test]
 fn demo_in_a_real_browser() {
-    let driver_dir = workspace().join("tests/browser");
-    assert!(
-        driver_dir.join("node_modules/playwright-core").is_dir() && Path::new(&chromium()).exists(),
-        "the browser test needs Chromium and the driver's npm packages: run `bash tests/setup.sh`"
-    );
+    browser::script("drive.mjs");
 
     let release_1 = Fixture::demo("browser-release-1");
     let release_2 = Fixture::demo("browser-release-2");
@@ -40,41 +33,25 @@ fn demo_in_a_real_browser() {
     let screenshot = workspace().join("target/browser/demo.png");
     std::fs::create_dir_all(screenshot.parent().unwrap()).unwrap();
 
-    let mut node = Command::new("node")
-        .arg(driver_dir.join("drive.mjs"))
-        .arg(&server.base)
-        .arg(COLOUR_1)
-        .arg(COLOUR_2)
-        .arg(&screenshot)
-        .env("CHROMIUM", chromium())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node runs");
-    let stdout = BufReader::new(node.stdout.take().unwrap());
-    let mut stdin = node.stdin.take();
-
+    let base = server.base.clone();
     let mut server = Some(server);
-    let mut events = Vec::new();
-    for line in stdout.lines() {
-        let line = line.unwrap();
-        let event: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|_| panic!("driver said {line:?}"));
-        let name = event["event"].as_str().unwrap_or_default().to_owned();
-        if name == "switch" {
-            // Deploy release 2 on the same address (same origin, same
-            // browser cache).
-            drop(server.take());
-            server = Some(Running::start_when_free(&binary_2, &addr));
-            // The go-ahead, then end of input.
-            writeln!(stdin.take().unwrap(), "go").unwrap();
-        }
-        events.push(event);
-    }
-    let status = node.wait().unwrap();
-    assert!(
-        status.success(),
-        "the browser checks failed (see stderr); events: {events:#?}"
+    let events = browser::drive(
+        "drive.mjs",
+        &[
+            base.as_ref(),
+            COLOUR_1.as_ref(),
+            COLOUR_2.as_ref(),
+            screenshot.as_os_str(),
+        ],
+        |event| {
+            (event["event"] == "switch").then(|| {
+                // Deploy release 2 on the same address (same origin, same
+                // browser cache), then give the go-ahead.
+                drop(server.take());
+                server = Some(Running::start_when_free(&binary_2, &addr));
+                "go".to_owned()
+            })
+        },
     );
 
     let names: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
@@ -109,8 +86,4 @@ fn demo_in_a_real_browser() {
     if std::env::var_os("UPDATE_SCREENSHOT").is_some_and(|v| v == "1") {
         std::fs::copy(&screenshot, workspace().join("docs/demo.png")).unwrap();
     }
-}
-
-fn chromium() -> String {
-    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
 }

@@ -8,10 +8,10 @@
 //!
 //! Needs Chromium, Node and the driver's npm packages: `bash tests/setup.sh`.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use asset_tests::browser;
 use asset_tests::fixture::{Fixture, Running, workspace};
 use sha2::Digest;
 
@@ -41,11 +41,7 @@ fn demo(name: &str) -> Fixture {
 
 #[test]
 fn a_returning_visitor_gets_dcb_and_dcz_deltas_and_the_page_works() {
-    let driver_dir = workspace().join("tests/browser");
-    assert!(
-        driver_dir.join("node_modules/playwright-core").is_dir() && Path::new(&chromium()).exists(),
-        "the browser test needs Chromium and the driver's npm packages: run `bash tests/setup.sh`"
-    );
+    browser::script("deltas.mjs");
 
     let release_1 = demo("deltas-release-1");
     let binary_1 = release_1.build_ok();
@@ -75,7 +71,7 @@ fn a_returning_visitor_gets_dcb_and_dcz_deltas_and_the_page_works() {
         .unwrap_or_else(|f| panic!("release 2 did not build:\n{}", f.stderr));
 
     for coding in ["dcb", "dcz"] {
-        let assets = reload_after_deploy(&driver_dir, &binary_1, &binary_2, coding);
+        let assets = reload_after_deploy(&binary_1, &binary_2, coding);
         let mut delta_total = 0;
         let mut br_total = 0;
         for a in &assets {
@@ -107,47 +103,25 @@ fn a_returning_visitor_gets_dcb_and_dcz_deltas_and_the_page_works() {
 
 /// Runs the driver in a fresh profile: release 1, then release 2 sending
 /// only `coding`, then the stylesheet and script of the reload.
-fn reload_after_deploy(
-    driver_dir: &Path,
-    binary_1: &Path,
-    binary_2: &Path,
-    coding: &str,
-) -> Vec<serde_json::Value> {
+fn reload_after_deploy(binary_1: &Path, binary_2: &Path, coding: &str) -> Vec<serde_json::Value> {
     let server = Running::start(binary_1);
     let addr = server.addr().to_owned();
-    let mut node = Command::new("node")
-        .arg(driver_dir.join("deltas.mjs"))
-        .arg(&server.base)
-        .arg(COLOUR_1)
-        .arg(COLOUR_2)
-        .env("CHROMIUM", chromium())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node runs");
-    let stdout = BufReader::new(node.stdout.take().unwrap());
-    let mut stdin = node.stdin.take();
+    let base = server.base.clone();
     let mut server = Some(server);
-    let mut events = Vec::new();
-    for line in stdout.lines() {
-        let line = line.unwrap();
-        let event: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|_| panic!("driver said {line:?}"));
-        if event["event"] == "switch" {
-            drop(server.take());
-            server = Some(Running::start_when_free_with_env(
-                binary_2,
-                &addr,
-                &[("DELTAS", coding)],
-            ));
-            writeln!(stdin.take().unwrap(), "go").unwrap();
-        }
-        events.push(event);
-    }
-    let status = node.wait().unwrap();
-    assert!(
-        status.success(),
-        "{coding}: the browser checks failed (see stderr); events: {events:#?}"
+    let events = browser::drive(
+        "deltas.mjs",
+        &[base.as_ref(), COLOUR_1.as_ref(), COLOUR_2.as_ref()],
+        |event| {
+            (event["event"] == "switch").then(|| {
+                drop(server.take());
+                server = Some(Running::start_when_free_with_env(
+                    binary_2,
+                    &addr,
+                    &[("DELTAS", coding)],
+                ));
+                "go".to_owned()
+            })
+        },
     );
     let last = events.last().expect("the driver reported");
     assert_eq!(last["event"], "reloaded", "{events:#?}");
@@ -189,8 +163,4 @@ fn brotli_length(binary: &Path, url: &str) -> u64 {
         assert_eq!(response.headers()["content-encoding"], "br");
         response.bytes().await.unwrap().len() as u64
     })
-}
-
-fn chromium() -> String {
-    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
 }

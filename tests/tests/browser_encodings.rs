@@ -5,20 +5,13 @@
 //!
 //! Needs Chromium, Node and the driver's npm packages: `bash tests/setup.sh`.
 
-use std::path::Path;
 use std::process::Command;
 
 use asset_tests::ASSETS;
-use asset_tests::fixture::workspace;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn svgz_and_a_latin1_stylesheet_render_in_chromium() {
-    let driver = workspace().join("tests/browser");
-    assert!(
-        driver.join("node_modules/playwright-core").is_dir()
-            && Path::new("/usr/bin/chromium").exists(),
-        "the browser tests need Chromium and the driver's npm packages: run `bash tests/setup.sh`"
-    );
+    let script = asset_tests::browser::script("encodings.mjs");
     let page = format!(
         r#"<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><link rel="stylesheet" href="{css}">
 <img id="badge" src="{svgz}" alt="badge">
@@ -41,7 +34,8 @@ async fn svgz_and_a_latin1_stylesheet_render_in_chromium() {
 
     let output = tokio::task::spawn_blocking(move || {
         Command::new("node")
-            .arg(driver.join("encodings.mjs"))
+            .arg(&script)
+            .env("CHROMIUM", asset_tests::browser::chromium())
             .arg(format!("http://{addr}/"))
             .output()
             .expect("node runs")

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 
 use asset_tests::fixture::{Fixture, Running, workspace};
-use asset_tests::{client, decode_delta};
+use asset_tests::{client, decode_delta, get_text};
 use sha2::Digest;
 
 fn available(bytes: &[u8]) -> String {
@@ -140,14 +140,8 @@ async fn ci_fetches_the_published_release_and_builds_deltas_against_it() {
         .build_with_env(&vars)
         .unwrap_or_else(|f| panic!("{}", f.stderr));
     let server = Running::start(&release_2);
-    let css_2_url = client()
-        .get(format!("{}/", server.base))
-        .send()
+    let css_2_url = get_text(&format!("{}/", server.base))
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
         .split('"')
         .find(|s| s.starts_with("/static/css/app.") && s.ends_with(".css"))
         .unwrap()
@@ -232,14 +226,7 @@ async fn release_builds_of_one_target_directory_get_deltas_against_each_other() 
     let binary = fixture.build_with_env(&vars).unwrap();
 
     let server = Running::start(&binary);
-    let url = client()
-        .get(format!("{}/url/css/app.css", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let url = get_text(&format!("{}/url/css/app.css", server.base)).await;
     let (coding, body) = get_delta(&server.base, &url, css_1.as_bytes()).await;
     assert_eq!(coding.as_deref(), Some("dcb"));
     assert_eq!(

@@ -4,41 +4,23 @@
 //!
 //! Needs Chromium, Node and the driver's npm packages: `bash tests/setup.sh`.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Command, Stdio};
-
-use asset_tests::fixture::{Fixture, Running, workspace};
+use asset_tests::browser;
+use asset_tests::fixture::{Fixture, Running};
 
 const BEFORE: &str = "rgb(47, 111, 237)";
 const AFTER: &str = "rgb(194, 24, 91)";
 
 #[test]
 fn an_edited_stylesheet_reaches_an_open_page() {
-    let driver = workspace().join("tests/browser");
-    assert!(
-        driver.join("node_modules/playwright-core").is_dir()
-            && Path::new("/usr/bin/chromium").exists(),
-        "the browser tests need Chromium and the driver's npm packages: run `bash tests/setup.sh`"
-    );
+    browser::script("live-reload.mjs");
     let fixture = Fixture::demo("live-reload");
     let binary = fixture
         .build_with_env(&[("ASSET_DEV", "1")])
         .unwrap_or_else(|f| panic!("{}", f.stderr));
     let server = Running::start(&binary);
 
-    let mut node = Command::new("node")
-        .arg(driver.join("live-reload.mjs"))
-        .arg(&server.base)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node runs");
-    let mut stdin = node.stdin.take();
-    let mut events = Vec::new();
-    for line in BufReader::new(node.stdout.take().unwrap()).lines() {
-        let event: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
-        if event["event"] == "loaded" {
+    let events = browser::drive("live-reload.mjs", &[server.base.as_ref()], |event| {
+        (event["event"] == "loaded").then(|| {
             assert_eq!(event["colour"], BEFORE, "{event}");
             // The edit, on disk; no rebuild, no request from the test.
             fixture.replace(
@@ -46,11 +28,9 @@ fn an_edited_stylesheet_reaches_an_open_page() {
                 "--accent: #2f6fed;",
                 "--accent: #c2185b;",
             );
-            writeln!(stdin.take().unwrap(), "edited").unwrap();
-        }
-        events.push(event);
-    }
-    assert!(node.wait().unwrap().success(), "{events:#?}");
+            "edited".to_owned()
+        })
+    });
     let after = events.last().unwrap();
     assert_eq!(after["event"], "after", "{events:#?}");
     assert_eq!(
