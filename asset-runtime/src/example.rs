@@ -99,6 +99,43 @@ mod tests {
     }
 
     #[test]
+    fn dictionary_patterns_follow_a_prefix_set_at_startup() {
+        let assets: &'static crate::Assets = Box::leak(Box::new(crate::Assets::__packed_v2(
+            &[super::EXAMPLE_TABLE],
+            "/static/",
+        )));
+        let css = assets.get("css/app.css").unwrap();
+        let built = r#"match="/static/css/app.*.css", match-dest=("style")"#;
+        assert_eq!(css.use_as_dictionary(), Some(built));
+        assert_eq!(assets.use_as_dictionary(css), Some(built));
+        // Another origin with the same path: the same pattern (it names
+        // no origin).
+        let same_path: &'static crate::Assets = Box::leak(Box::new(crate::Assets::__packed_v2(
+            &[super::EXAMPLE_TABLE],
+            "/static/",
+        )));
+        same_path
+            .set_url_prefix("https://cdn.example.com/static/")
+            .unwrap();
+        let css = same_path.get("css/app.css").unwrap();
+        assert_eq!(same_path.use_as_dictionary(css), Some(built));
+        // Another path: patterns under it.
+        assets
+            .set_url_prefix("https://cdn.example.com/v2/")
+            .unwrap();
+        let css = assets.get("css/app.css").unwrap();
+        assert_eq!(
+            assets.use_as_dictionary(css),
+            Some(r#"match="/v2/css/app.*.css", match-dest=("style")"#)
+        );
+        let js = assets.get("js/app.js").unwrap();
+        assert_eq!(
+            assets.use_as_dictionary(js),
+            Some(r#"match="/v2/js/app.*.js", match-dest=("script")"#)
+        );
+    }
+
+    #[test]
     fn unknown_paths_say_what_to_do_in_debug_too() {
         let err = crate::UnknownAsset::in_table(&ASSETS, "css/ap.css");
         let expected = "unknown asset `css/ap.css`: no such file in the asset folders; did you mean `css/app.css`?";
