@@ -28,9 +28,9 @@
 //! the same variant. `Vary` names `Available-Dictionary` too on every
 //! response of an asset that has deltas, whichever variant is sent, so
 //! that no cache hands a delta to a client without its dictionary.
-//! Hashed responses of a text asset carry `Use-As-Dictionary`. 404, 405, 412 and 416 carry no `Cache-Control`, like
-//! nginx: a cache must not keep an error for a year because the URL is a
-//! hashed one.
+//! Hashed responses of a text asset carry `Use-As-Dictionary`. 404, 405,
+//! 412 and 416 carry no `Cache-Control`, like nginx: a cache must not keep
+//! an error for a year because the URL is a hashed one.
 //!
 //! Header values that are not valid UTF-8 or do not parse are treated as
 //! absent (`Accept-Encoding`, `Range`) or as matching nothing (`If-Match`,
@@ -240,7 +240,8 @@ fn respond_asset(
     // A Range request that will be honoured is served from the stored
     // bytes (identity, or gzip for `.svgz`).
     let identity = asset.identity();
-    let range = match headers.get(header::RANGE) {
+    let range_header = headers.get(header::RANGE);
+    let range = match range_header {
         Some(value) if is_get => {
             let applies = headers
                 .get(header::IF_RANGE)
@@ -262,7 +263,7 @@ fn respond_asset(
     let variant = match range {
         // A delta only for a whole response: a range of one would be a
         // range of bytes the client cannot decode alone.
-        RangeRequest::Full if !headers.contains_key(header::RANGE) => {
+        RangeRequest::Full if any_delta && range_header.is_none() => {
             delta(asset.deltas().iter().filter(sends), headers)
                 .unwrap_or_else(|| ordinary(asset, headers))
         }
