@@ -521,3 +521,110 @@ fn bad_prefix_and_missing_env() {
         assert!(err.unwrap_err().to_string().contains("OUT_DIR"));
     }
 }
+
+/// An export of one earlier release: `manifest.json` and the hashed files.
+fn earlier_export(dir: &Path, files: &[(&str, &[u8])]) {
+    let mut manifest = asset_manifest::Manifest::new("/static/");
+    for (logical, bytes) in files {
+        let hashed = crate::hashed_path(logical, "0123456789abcdef");
+        manifest.assets.insert(
+            (*logical).to_owned(),
+            asset_manifest::manifest::ManifestAsset {
+                hashed_path: Some(hashed.clone()),
+                url: format!("/static/{hashed}"),
+                content_type: "text/plain".into(),
+                ..Default::default()
+            },
+        );
+        let path = dir.join(&hashed);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    fs::write(dir.join("manifest.json"), manifest.to_json()).unwrap();
+}
+
+#[test]
+fn deltas_against_an_earlier_release_and_the_files_too_large_for_a_window() {
+    let css_old: String = (0..400)
+        .map(|i| format!(".r{i} {{ margin: {i}px; }}\n"))
+        .collect();
+    let css_new = css_old.replace(".r200 {", ".r200-new {");
+    // 9 MB each: together past the 16 MiB a dcb window holds.
+    let big_old = vec![b'a'; 9 << 20];
+    let mut big_new = big_old.clone();
+    big_new[0] = b'b';
+    let s = setup(&[
+        ("app.css", css_new.as_bytes()),
+        ("big.txt", &big_new),
+        (
+            "same.txt",
+            b"unchanged text, unchanged text, unchanged text\n",
+        ),
+        ("logo.png", b"\x89PNG not text"),
+    ]);
+    let earlier = s.root.join("earlier");
+    earlier_export(
+        &earlier,
+        &[
+            ("app.css", css_old.as_bytes()),
+            ("big.txt", &big_old),
+            (
+                "same.txt",
+                b"unchanged text, unchanged text, unchanged text\n",
+            ),
+            ("logo.png", b"\x89PNG older"),
+        ],
+    );
+    let report = pipeline(&s).earlier_release("earlier").try_run().unwrap();
+    let asset = |l: &str| report.assets.iter().find(|a| a.logical_path == l).unwrap();
+    let css = asset("app.css");
+    let old_sha = hex::encode(Sha256::digest(css_old.as_bytes()));
+    assert_eq!(css.deltas.len(), crate::delta::DeltaCodec::ALL.len());
+    assert!(
+        css.deltas
+            .iter()
+            .all(|(_, dict, size)| *dict == old_sha && *size < 100)
+    );
+    assert_eq!(
+        css.use_as_dictionary.as_deref(),
+        Some(r#"match="/static/app.*.css", match-dest=("style")"#)
+    );
+    // Unchanged bytes need no delta; an image offers no dictionary.
+    assert!(asset("same.txt").deltas.is_empty());
+    assert!(asset("logo.png").deltas.is_empty() && asset("logo.png").use_as_dictionary.is_none());
+    // Too large for the dcb window: no delta, and a warning that names it.
+    assert!(
+        asset("big.txt")
+            .deltas
+            .iter()
+            .all(|(coding, ..)| *coding != "dcb")
+    );
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("no dcb delta for `big.txt`")),
+        "{:?}",
+        report.warnings
+    );
+
+    // Off: neither the offer nor the deltas.
+    let off = setup(&[("app.css", css_new.as_bytes())]);
+    earlier_export(
+        &off.root.join("earlier"),
+        &[("app.css", css_old.as_bytes())],
+    );
+    let report = pipeline(&off)
+        .earlier_release("earlier")
+        .dictionaries(false)
+        .try_run()
+        .unwrap();
+    assert!(report.assets[0].deltas.is_empty() && report.assets[0].use_as_dictionary.is_none());
+    // Narrowed to other files: none for this one.
+    let report = pipeline(&off)
+        .earlier_release("earlier")
+        .dictionary_files("js/**")
+        .try_run()
+        .unwrap();
+    assert!(report.assets[0].deltas.is_empty() && report.assets[0].use_as_dictionary.is_none());
+}
