@@ -65,6 +65,10 @@ pair vue vue 3.4.37 3.4.38 dist
 # lodash's builds (the package has no dist/: its builds are at the top).
 pair preact preact 10.22.1 10.23.0 dist hooks/dist compat/dist debug/dist devtools/dist jsx-runtime/dist test-utils/dist
 pair lodash lodash 4.16.6 4.17.0 lodash.js lodash.min.js core.js core.min.js
+# Major releases, where more of each file changes: how the deltas fare when
+# they are not tiny, and where they fall against the keep margin.
+pair bootstrap-major bootstrap 4.6.0 5.0.0 dist
+pair jquery-major jquery 2.2.4 3.0.0 dist
 
 cargo build --release --quiet --bin delta-bench
 echo "Load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -162,8 +162,10 @@ struct Changed {
 
 struct PairResult {
     name: String,
-    unchanged: usize,
-    added: usize,
+    /// The text files' logical paths that kept their bytes, and those new
+    /// in this release.
+    unchanged: Vec<String>,
+    added: Vec<String>,
     changed: Vec<Changed>,
     /// Cold pipeline runs on the new release, in seconds.
     with: Vec<f64>,
@@ -219,19 +221,19 @@ fn bench_pair(name: &str, old: &Path, new: &Path, work: &Path, reps: usize) -> P
 
     // The text files: those that offer themselves as dictionaries.
     let mut changed = Vec::new();
-    let (mut unchanged, mut added) = (0, 0);
+    let (mut unchanged, mut added) = (Vec::new(), Vec::new());
     let mut inputs = Vec::new();
     for asset in &report.assets {
         if asset.use_as_dictionary.is_none() {
             continue;
         }
         let Some(old_asset) = old_manifest.assets.get(&asset.logical_path) else {
-            added += 1;
+            added.push(asset.logical_path.clone());
             continue;
         };
         let old_hashed = old_asset.hashed_path.as_deref().unwrap();
         if old_hashed == asset.hashed_path {
-            unchanged += 1;
+            unchanged.push(asset.logical_path.clone());
             continue;
         }
         let coded = |coding: &str| {
@@ -379,8 +381,8 @@ fn dcz(input: &[u8], dictionary: &[u8], sha: &[u8; 32]) -> Vec<u8> {
     use std::io::Write;
     use zstd::stream::raw::CParameter;
     let mut out = asset_manifest::dictionary::dcz_header(sha).to_vec();
-    let limit = 63 - asset_manifest::dictionary::dcz_max_window(dictionary.len() as u64)
-        .leading_zeros();
+    let limit =
+        63 - asset_manifest::dictionary::dcz_max_window(dictionary.len() as u64).leading_zeros();
     let total = (input.len() + dictionary.len()).max(1) as u64;
     let window_log = (64 - (total - 1).leading_zeros()).clamp(10, limit);
     let mut encoder = zstd::stream::write::Encoder::with_ref_prefix(&mut out, 19, dictionary)
@@ -419,45 +421,60 @@ fn report(results: &[PairResult], reps: usize, threads: &str) {
     println!(
         "Pipeline threads: NUM_JOBS={threads}; {reps} cold runs of the new release with deltas and {reps} without, alternating; codecs alone on one thread, {reps} times.\n"
     );
-    println!("### What a returning visitor downloads for the changed text files\n");
-    println!(
-        "| release | text files: changed / unchanged / added | bytes (identity) | br | dcb (else br) | dcz (else br) | dcb or dcz, the smaller | saved vs br: dcb / dcz / smaller |"
-    );
-    println!("|---|---|---|---|---|---|---|---|");
-    for r in results {
-        let identity: u64 = r.changed.iter().map(|c| c.size).sum();
-        let br: u64 = r.changed.iter().map(|c| c.br).sum();
-        let dcb: u64 = r.changed.iter().map(|c| c.dcb.unwrap_or(c.br)).sum();
-        let dcz: u64 = r.changed.iter().map(|c| c.dcz.unwrap_or(c.br)).sum();
-        let best: u64 = r
-            .changed
-            .iter()
-            .map(|c| c.br.min(c.dcb.unwrap_or(u64::MAX)).min(c.dcz.unwrap_or(u64::MAX)))
-            .sum();
+    for (title, maps) in [
+        (
+            "What a returning visitor downloads for the changed text files",
+            true,
+        ),
+        (
+            "The same without source maps (`.map`: a browser fetches them only with its developer tools open)",
+            false,
+        ),
+    ] {
+        println!("### {title}\n");
         println!(
-            "| {} | {} / {} / {} | {identity} | {br} | {dcb} | {dcz} | {best} | {} / {} / **{}** |",
-            r.name,
-            r.changed.len(),
-            r.unchanged,
-            r.added,
-            saved(dcb, br),
-            saved(dcz, br),
-            saved(best, br),
+            "| release | text files: changed / unchanged / added | bytes (identity) | br | dcb (else br) | dcz (else br) | dcb or dcz, the smaller | saved vs br: dcb / dcz / smaller |"
         );
+        println!("|---|---|---|---|---|---|---|---|");
+        for r in results {
+            let is_map = |logical: &str| logical.ends_with(".map");
+            let changed: Vec<&Changed> = r
+                .changed
+                .iter()
+                .filter(|c| maps || !is_map(&c.logical))
+                .collect();
+            let identity: u64 = changed.iter().map(|c| c.size).sum();
+            let br: u64 = changed.iter().map(|c| c.br).sum();
+            let dcb: u64 = changed.iter().map(|c| c.dcb.unwrap_or(c.br)).sum();
+            let dcz: u64 = changed.iter().map(|c| c.dcz.unwrap_or(c.br)).sum();
+            let best: u64 = changed
+                .iter()
+                .map(|c| {
+                    c.br.min(c.dcb.unwrap_or(u64::MAX))
+                        .min(c.dcz.unwrap_or(u64::MAX))
+                })
+                .sum();
+            println!(
+                "| {} | {} / {} / {} | {identity} | {br} | {dcb} | {dcz} | {best} | {} / {} / **{}** |",
+                r.name,
+                changed.len(),
+                r.unchanged.iter().filter(|l| maps || !is_map(l)).count(),
+                r.added.iter().filter(|l| maps || !is_map(l)).count(),
+                saved(dcb, br),
+                saved(dcz, br),
+                saved(best, br),
+            );
+        }
+        println!();
     }
-
-    println!("\n### Build time\n");
+    println!("### Build time\n");
     println!(
         "| release | pipeline without deltas (median) | with deltas (median) | deltas' cost (difference) | brotli alone on the changed files (median) | cost / brotli | dcb alone | dcz alone | (dcb + dcz) / brotli |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     for r in results {
         let (with, without) = (median(&r.with), median(&r.without));
-        let (br, dcb, dcz) = (
-            median(&r.br_time),
-            median(&r.dcb_time),
-            median(&r.dcz_time),
-        );
+        let (br, dcb, dcz) = (median(&r.br_time), median(&r.dcb_time), median(&r.dcz_time));
         println!(
             "| {} | {without:.2} s | {with:.2} s | {:.2} s | {br:.2} s | **{:.2}x** | {dcb:.2} s | {dcz:.2} s | {:.2}x |",
             r.name,
@@ -495,36 +512,46 @@ fn report(results: &[PairResult], reps: usize, threads: &str) {
         );
     }
 
-    println!("\n### Every delta computed, against brotli (the keep margin)\n");
+    println!("\n### Every delta computed, by its size against brotli (the keep margin)\n");
     println!(
-        "| release | deltas computed | ≤ 90% of br (kept) | 90% to 100% | over 100% | the 90–100% ones: bytes | would save per visitor |"
+        "| release | deltas computed | ≤ 10% of br | 10% to 50% | 50% to 90% | 90% to 100% (kept only without the margin) | over 100% | largest kept / br | the 90–100% ones: bytes; would save per visitor |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for r in results {
         let all: Vec<(u64, u64)> = r
             .changed
             .iter()
             .flat_map(|c| [(c.dcb_all, c.br), (c.dcz_all, c.br)])
             .collect();
-        let kept = all
-            .iter()
-            .filter(|(d, br)| d * 100 <= br * KEEP_PERCENT)
-            .count();
+        // Percent of brotli, rounded up, so that a bucket's upper bound is
+        // inclusive as `KEEP_PERCENT` is.
+        let within = |low: u64, high: u64| {
+            all.iter()
+                .filter(|(d, br)| d * 100 > br * low && d * 100 <= br * high)
+                .count()
+        };
         let margin: Vec<&(u64, u64)> = all
             .iter()
             .filter(|(d, br)| d * 100 > br * KEEP_PERCENT && d <= br)
             .collect();
-        let over = all.iter().filter(|(d, br)| d > br).count();
+        let largest_kept = all
+            .iter()
+            .filter(|(d, br)| d * 100 <= br * KEEP_PERCENT)
+            .map(|(d, br)| *d as f64 / *br as f64)
+            .fold(0.0, f64::max);
         println!(
-            "| {} | {} | {kept} | {} | {over} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {largest_kept:.3} | {}; {} |",
             r.name,
             all.len(),
+            within(0, 10),
+            within(10, 50),
+            within(50, KEEP_PERCENT),
             margin.len(),
+            all.iter().filter(|(d, br)| d > br).count(),
             margin.iter().map(|(d, _)| d).sum::<u64>(),
             margin.iter().map(|(d, br)| br - d).sum::<u64>(),
         );
     }
-
     println!("\n### Per file\n");
     println!("| release | file | bytes | br | dcb | dcz | dcb / br | dcz / br |");
     println!("|---|---|---|---|---|---|---|---|");
