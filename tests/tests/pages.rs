@@ -181,7 +181,7 @@ async fn set_cookie_is_never_shared_never_fresh_and_never_304() {
         assert_eq!(got.status, StatusCode::OK);
         assert!(got.headers.contains_key(header::SET_COOKIE));
         // The route's policy is shared(60, 300); the guard wins.
-        assert_eq!(h(&got, header::CACHE_CONTROL), "private, no-cache");
+        assert_eq!(h(&got, header::CACHE_CONTROL), "no-store");
         assert!(!got.headers.contains_key(header::ETAG), "no validator");
         assert_clean("/login", got.status, &got.headers, got.body.len(), None);
         // Even `*` does not turn it into a 304: the cookie must arrive.

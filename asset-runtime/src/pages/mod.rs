@@ -23,8 +23,9 @@
 //! Whatever the policy and the handler say, a response through the layer:
 //!
 //! - with `Set-Cookie` is never storable by a shared cache and carries no
-//!   freshness: its `Cache-Control` becomes `private, no-cache` (unless it
-//!   says `no-store`), `Expires` is removed, and it gets no validator and
+//!   freshness: its `Cache-Control` becomes `no-store` (unless the handler
+//!   chose a directive that is private and never fresh, such as `private,
+//!   no-cache`), `Expires` is removed, and it gets no validator and
 //!   never a 304 or 412. Why: a shared cache that stored it would replay
 //!   one user's cookie to everyone, and a 304 could drop or replay a cookie
 //!   the client needs; the full 200 delivers it exactly once. The cure is

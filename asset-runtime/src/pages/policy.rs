@@ -102,9 +102,10 @@ impl CachePolicy {
 
     /// Applies the policy and the guards to a response's headers: the
     /// policy's `Cache-Control` where the handler set none, `Vary` merged,
-    /// `Set-Cookie` made private and without freshness, HTML never
-    /// `immutable`. Returns whether the response carries `Set-Cookie` (and
-    /// so must get no validator and no 304).
+    /// `Set-Cookie` made `no-store` (unless the handler chose a directive
+    /// that is private and without freshness, such as `private,
+    /// no-cache`), HTML never `immutable`. Returns whether the response
+    /// carries `Set-Cookie` (and so must get no validator and no 304).
     pub fn apply(&self, headers: &mut HeaderMap) -> bool {
         let html = headers
             .get(header::CONTENT_TYPE)
@@ -119,17 +120,21 @@ impl CachePolicy {
                 .get_all(header::CACHE_CONTROL)
                 .iter()
                 .any(|v| has_directive(v, "immutable"));
-        if !headers.contains_key(header::CACHE_CONTROL) || immutable_html {
+        let handler_chose = headers.contains_key(header::CACHE_CONTROL) && !immutable_html;
+        if !handler_chose {
             headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         }
         merge_vary(headers, &self.vary);
         let cookie = headers.contains_key(header::SET_COOKIE);
         if cookie {
-            if !says_no_store(headers) {
-                headers.insert(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, no-cache"),
-                );
+            // `no-store`, as OWASP advises for responses that set a
+            // session: `no-cache` with no validator to revalidate against
+            // says the same less clearly (REDbot flags it). A handler's own
+            // private directive without freshness is kept.
+            let kept =
+                says_no_store(headers) || (handler_chose && private_and_never_fresh(headers));
+            if !kept {
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
             headers.remove(header::EXPIRES);
         }
@@ -148,6 +153,23 @@ pub(crate) fn says_no_store(headers: &HeaderMap) -> bool {
         .get_all(header::CACHE_CONTROL)
         .iter()
         .any(|v| has_directive(v, "no-store"))
+}
+
+/// Whether the `Cache-Control` keeps the response out of shared caches
+/// and gives it no freshness: `private` and `no-cache`, and no `public`,
+/// `s-maxage`, `max-age` or `immutable`.
+fn private_and_never_fresh(headers: &HeaderMap) -> bool {
+    let any = |directive| {
+        headers
+            .get_all(header::CACHE_CONTROL)
+            .iter()
+            .any(|v| has_directive(v, directive))
+    };
+    any("private")
+        && any("no-cache")
+        && !["public", "s-maxage", "max-age", "immutable"]
+            .into_iter()
+            .any(any)
 }
 
 /// Whether a `Cache-Control` value holds a directive (any case, with or

@@ -50,7 +50,7 @@ async fn pages_api_and_cookie_route_pass_the_caching_linter() {
                 // Only the cookie route goes without a validator.
                 assert_eq!(path, "/login");
                 assert!(headers.contains_key("set-cookie"));
-                assert_eq!(headers["cache-control"], "private, no-cache");
+                assert_eq!(headers["cache-control"], "no-store");
             }
         }
     }

@@ -84,15 +84,26 @@ fn set_cookie_is_never_shared_and_never_fresh() {
             ("expires", "Thu, 01 Jan 2099 00:00:00 GMT"),
         ]);
         assert!(policy.apply(&mut h));
-        assert_eq!(h[header::CACHE_CONTROL], "private, no-cache");
+        assert_eq!(h[header::CACHE_CONTROL], "no-store");
         assert!(!h.contains_key(header::EXPIRES));
     }
-    // A handler's public caching is overridden too.
+    // A handler's public or fresh caching is overridden too.
+    for chosen in [
+        "public, s-maxage=600",
+        "private, max-age=60",
+        "private",
+        "no-cache",
+    ] {
+        let mut h = headers(&[("set-cookie", "a=b"), ("cache-control", chosen)]);
+        CachePolicy::revalidate().apply(&mut h);
+        assert_eq!(h[header::CACHE_CONTROL], "no-store", "{chosen}");
+    }
+    // A handler's own private directive without freshness is its choice.
     let mut h = headers(&[
         ("set-cookie", "a=b"),
-        ("cache-control", "public, s-maxage=600"),
+        ("cache-control", "private, no-cache"),
     ]);
-    CachePolicy::revalidate().apply(&mut h);
+    CachePolicy::shared(60, 300).apply(&mut h);
     assert_eq!(h[header::CACHE_CONTROL], "private, no-cache");
     // no-store is stricter already: kept.
     let mut h = headers(&[("set-cookie", "a=b"), ("cache-control", "no-store")]);
