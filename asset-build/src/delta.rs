@@ -230,7 +230,7 @@ pub fn deltas(store: &BlobStore, requests: &[Request<'_>]) -> Result<Deltas, Err
         let name = format!(
             "{}.{}.{}",
             request.sha,
-            hex(&dictionary.sha),
+            asset_manifest::fingerprint::hex(&dictionary.sha),
             codec.cache_tag()
         );
         precompress::cached(store, &name, || {
@@ -270,10 +270,6 @@ pub fn deltas(store: &BlobStore, requests: &[Request<'_>]) -> Result<Deltas, Err
         shared.trim();
     }
     Ok(out)
-}
-
-pub fn hex(bytes: &[u8; 32]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Groups dictionaries by logical path, each path's versions in the order

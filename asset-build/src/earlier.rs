@@ -24,10 +24,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use asset_manifest::Manifest;
+use asset_manifest::fingerprint::hex;
 use asset_manifest::release::{MANIFESTS_DIR, Release};
 use serde::{Deserialize, Serialize};
 
-use crate::delta::{Dictionary, hex};
+use crate::delta::Dictionary;
 use crate::store::write_atomic;
 
 /// Folders of earlier releases, separated like `PATH`.

@@ -560,7 +560,13 @@ impl Pipeline {
                 deltas: a
                     .deltas
                     .iter()
-                    .map(|d| (d.encoding.token(), crate::delta::hex(&d.dictionary), d.size))
+                    .map(|d| {
+                        (
+                            d.encoding.token(),
+                            asset_manifest::fingerprint::hex(&d.dictionary),
+                            d.size,
+                        )
+                    })
                     .collect(),
                 references: a.references,
             })

@@ -10,7 +10,7 @@
 
 use base64::Engine as _;
 
-use crate::{Encoding, naming};
+use crate::{Encoding, fingerprint, naming};
 
 /// The first bytes of a `dcb` body, before the dictionary's SHA-256
 /// (RFC 9842 §4).
@@ -162,15 +162,11 @@ pub fn use_as_dictionary(prefix: &str, hashed_path: &str) -> Option<String> {
 /// );
 /// ```
 pub fn delta_key(hashed_path: &str, encoding: Encoding, dictionary_sha256: &[u8; 32]) -> String {
-    let mut key = String::with_capacity(hashed_path.len() + 70);
-    key.push_str(hashed_path);
-    key.push('.');
-    for byte in dictionary_sha256 {
-        key.push_str(&format!("{byte:02x}"));
-    }
-    key.push('.');
-    key.push_str(encoding.file_extension().unwrap_or_default());
-    key
+    format!(
+        "{hashed_path}.{}.{}",
+        fingerprint::hex(dictionary_sha256),
+        encoding.file_extension().unwrap_or_default()
+    )
 }
 
 /// The inverse of [`delta_key`]: the hashed path, the coding and the
@@ -181,18 +177,7 @@ pub fn split_delta_key(key: &str) -> Option<(&str, Encoding, [u8; 32])> {
         .into_iter()
         .find(|e| e.file_extension() == Some(ext))?;
     let (hashed, hex) = rest.rsplit_once('.')?;
-    if hex.len() != 64 {
-        return None;
-    }
-    let mut sha = [0; 32];
-    for (i, pair) in hex.as_bytes().chunks_exact(2).enumerate() {
-        let digit = |b: u8| match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            _ => None,
-        };
-        sha[i] = digit(pair[0])? << 4 | digit(pair[1])?;
-    }
+    let sha = fingerprint::parse_hex(hex)?;
     naming::split_hashed(hashed)?;
     Some((hashed, encoding, sha))
 }

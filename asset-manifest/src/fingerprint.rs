@@ -34,11 +34,10 @@ impl Fingerprint {
 
     /// A SHA-256 computed elsewhere.
     pub fn from_digest(digest: [u8; 32]) -> Fingerprint {
-        let mut hex = String::with_capacity(64);
-        for byte in digest {
-            let _ = write!(hex, "{byte:02x}");
+        Fingerprint {
+            hex: hex(&digest),
+            digest,
         }
-        Fingerprint { digest, hex }
     }
 
     /// The 32 bytes.
@@ -69,13 +68,40 @@ impl Fingerprint {
     /// dictionary, `"<32 hex>-dcb-<16 hex>"`, since one coding has a
     /// representation per dictionary.
     pub fn delta_etag(&self, encoding: Encoding, dictionary: &[u8; 32]) -> String {
-        let mut tag = format!("\"{}{}-", &self.hex[..ETAG_LEN], encoding.etag_suffix());
-        for byte in &dictionary[..8] {
-            let _ = write!(tag, "{byte:02x}");
-        }
-        tag.push('"');
-        tag
+        format!(
+            "\"{}{}-{}\"",
+            &self.hex[..ETAG_LEN],
+            encoding.etag_suffix(),
+            &hex(dictionary)[..16]
+        )
     }
+}
+
+/// A SHA-256 in lowercase hex: 64 digits.
+pub fn hex(digest: &[u8; 32]) -> String {
+    let mut text = String::with_capacity(64);
+    for byte in digest {
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
+}
+
+/// The inverse of [`hex`]: 64 lowercase hex digits, else `None`.
+pub fn parse_hex(text: &str) -> Option<[u8; 32]> {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let text = text.as_bytes();
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0; 32];
+    for (i, pair) in text.chunks_exact(2).enumerate() {
+        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(out)
 }
 
 /// The Subresource Integrity value of `bytes`: `sha384-<base64>`.
@@ -89,6 +115,22 @@ pub fn integrity(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_round_trips_and_parses_only_its_own_form() {
+        let digest: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(9));
+        assert_eq!(parse_hex(&hex(&digest)), Some(digest));
+        assert_eq!(hex(&digest), Fingerprint::from_digest(digest).hex());
+        for bad in [
+            "",
+            "ab",
+            &hex(&digest).to_uppercase(),
+            &"g".repeat(64),
+            &"a".repeat(66),
+        ] {
+            assert_eq!(parse_hex(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn known_values() {

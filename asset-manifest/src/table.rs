@@ -56,7 +56,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::Encoding;
+use crate::{Encoding, fingerprint};
 
 /// The first bytes of a table; the last one is the format's version.
 pub const MAGIC: [u8; 8] = *b"ASSETTB\x02";
@@ -215,7 +215,7 @@ impl TableWriter {
             let ordinary = a.variants.iter().map(|(e, t, r)| (e, None, t, r));
             let deltas = a.deltas.iter().map(|(e, d, t, r)| (e, Some(d), t, r));
             for (encoding, dictionary, etag, (offset, len)) in ordinary.chain(deltas) {
-                let dictionary = dictionary.map(hex).unwrap_or_default();
+                let dictionary = dictionary.map(fingerprint::hex).unwrap_or_default();
                 variants.extend_from_slice(&u32::from(encoding_code(*encoding)).to_le_bytes());
                 variants.extend_from_slice(&strings.add(etag)?);
                 variants.extend_from_slice(&strings.add(&len.to_string())?);
@@ -298,28 +298,6 @@ fn encoding_of(code: u32) -> Option<Encoding> {
         5 => Encoding::Dcz,
         _ => return None,
     })
-}
-
-fn hex(bytes: &[u8; 32]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// 64 lowercase hex digits -> 32 bytes.
-fn unhex(text: &str) -> Option<[u8; 32]> {
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    };
-    let text = text.as_bytes();
-    if text.len() != 64 {
-        return None;
-    }
-    let mut out = [0; 32];
-    for (i, pair) in text.chunks_exact(2).enumerate() {
-        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
-    }
-    Some(out)
 }
 
 /// Why bytes are not a table. The build writes tables and the runtime
@@ -513,7 +491,7 @@ impl<'a> Table<'a> {
             table.string(&variants[at + 12..at + 20])?;
             let dictionary = table.string(&variants[at + 20..at + 28])?;
             let well_formed = if encoding.is_delta() {
-                unhex(dictionary).is_some()
+                fingerprint::parse_hex(dictionary).is_some()
             } else {
                 dictionary.is_empty()
             };
@@ -584,7 +562,7 @@ impl<'a> Table<'a> {
             encoding: encoding_of(u32_at(v, 0)).expect("checked by Table::parse"),
             etag: self.checked_string(&v[4..12]),
             content_length: self.checked_string(&v[12..20]),
-            dictionary: unhex(self.checked_string(&v[20..28])),
+            dictionary: fingerprint::parse_hex(self.checked_string(&v[20..28])),
             bytes: self.data.get(offset, len).expect("checked by Table::parse"),
         }
     }
