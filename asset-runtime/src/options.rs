@@ -150,24 +150,23 @@ impl ServeOptions {
     /// [`Encoding::Dcb`]: crate::Encoding::Dcb
     /// [`Encoding::Dcz`]: crate::Encoding::Dcz
     pub fn delta_encodings(mut self, encodings: impl IntoIterator<Item = crate::Encoding>) -> Self {
-        self.delta_encodings = encodings.into_iter().fold(0, |mask, e| {
-            mask | match e {
-                crate::Encoding::Dcb => 1,
-                crate::Encoding::Dcz => 2,
-                _ => 0,
-            }
-        });
+        self.delta_encodings = encodings.into_iter().map(delta_bit).fold(0, |m, b| m | b);
         self
     }
 
     /// Whether a delta in `encoding` may be sent.
     pub(crate) fn sends_delta(&self, encoding: crate::Encoding) -> bool {
-        let bit = match encoding {
-            crate::Encoding::Dcb => 1,
-            crate::Encoding::Dcz => 2,
-            _ => 0,
-        };
-        self.dictionaries && self.delta_encodings & bit != 0
+        self.dictionaries && self.delta_encodings & delta_bit(encoding) != 0
+    }
+}
+
+/// The bit of a dictionary coding in [`ServeOptions::delta_encodings`]'s
+/// mask; 0 for any other coding.
+fn delta_bit(encoding: crate::Encoding) -> u8 {
+    match encoding {
+        crate::Encoding::Dcb => 1,
+        crate::Encoding::Dcz => 2,
+        _ => 0,
     }
 }
 

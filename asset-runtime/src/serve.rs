@@ -82,10 +82,8 @@ struct PolicyHeaders<'a> {
     cache_control: &'a HeaderValue,
     surrogate_key: Option<(&'a HeaderName, &'static str)>,
     cors: bool,
-    /// Whether dictionaries are offered.
-    dictionaries: bool,
-    /// Which deltas may be sent (and so whether they make `Vary`).
-    deltas: (bool, bool),
+    /// Whether dictionaries are offered, and which deltas may be sent.
+    options: &'a ServeOptions,
     /// `Use-As-Dictionary`, on hashed responses only.
     use_as_dictionary: Option<&'static str>,
 }
@@ -102,18 +100,14 @@ impl<'a> PolicyHeaders<'a> {
             cache_control,
             surrogate_key: options.surrogate_key.as_ref().map(|name| (name, key)),
             cors: options.cors,
-            deltas: (
-                options.sends_delta(Encoding::Dcb),
-                options.sends_delta(Encoding::Dcz),
-            ),
-            dictionaries: options.dictionaries,
+            options,
             use_as_dictionary: None,
         }
     }
 
     /// Offers the asset as a dictionary, as its hashed URL does.
     fn offering(mut self, assets: &Assets, asset: &'static Asset) -> Self {
-        if self.dictionaries {
+        if self.options.dictionaries {
             self.use_as_dictionary = assets.use_as_dictionary(asset);
         }
         self
@@ -255,10 +249,7 @@ fn respond_asset(
         _ => RangeRequest::Full,
     };
     let variants = || asset.variants().iter().filter(served);
-    let sends = |d: &&Variant| match d.encoding() {
-        Encoding::Dcb => policy.deltas.0,
-        _ => policy.deltas.1,
-    };
+    let sends = |d: &&Variant| policy.options.sends_delta(d.encoding());
     let any_delta = asset.deltas().iter().any(|d| sends(&d));
     let variant = match range {
         // A delta only for a whole response: a range of one would be a
