@@ -13,11 +13,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
-use asset_manifest::release::{self, Release};
+use asset_manifest::release;
 use futures_util::{StreamExt, TryStreamExt};
-use object_store::ObjectStoreExt;
 
 use super::error::{ErrorKind, PublishError};
 use super::store::Target;
@@ -67,30 +65,17 @@ pub(super) async fn fetch_on(
     releases: usize,
 ) -> Result<FetchReport, PublishError> {
     let listed = target.list_under(release::MANIFESTS_DIR).await?;
-    let manifests: Vec<(&String, SystemTime)> = listed
+    let manifests = listed
         .iter()
         .filter(|(key, _)| release::release_of(key).is_some())
-        .map(|(key, l)| (key, l.last_modified))
         .collect();
-    let mut found: Vec<(Release, Vec<u8>, SystemTime)> = futures_util::stream::iter(manifests)
-        .map(|(key, at)| async move {
-            let bytes = get(target, key).await?;
-            let release = Release::from_json(&bytes).map_err(|err| {
-                PublishError::new(
-                    ErrorKind::Manifest,
-                    &target.url,
-                    format!("the release manifest `{key}` is not valid ({err})"),
-                )
-            })?;
-            Ok::<_, PublishError>((release, bytes, at))
-        })
-        .buffer_unordered(super::DEFAULT_CONCURRENCY)
-        .try_collect()
-        .await?;
-    // Newest first: by the store's clock, then the publisher's.
-    found.sort_by(|(a, _, at), (b, _, bt)| {
-        (bt, b.published_at_ms, &b.release).cmp(&(at, a.published_at_ms, &a.release))
-    });
+    let mut found = super::prune::releases_newest_first(
+        target,
+        manifests,
+        super::DEFAULT_CONCURRENCY,
+        "; nothing was downloaded",
+    )
+    .await?;
     found.truncate(releases);
 
     let offered: BTreeSet<&str> = assets
@@ -105,13 +90,10 @@ pub(super) async fn fetch_on(
         present: 0,
     };
     let mut wanted = BTreeSet::new();
-    for (release, bytes, _) in &found {
-        write(
-            dir,
-            &release::manifest_key(&release.release),
-            bytes,
-            &target.url,
-        )?;
+    for (release, _) in &found {
+        // The publisher wrote it with the same `to_json`: the same bytes.
+        let key = release::manifest_key(&release.release);
+        write(dir, &key, release.to_json().as_bytes(), &target.url)?;
         report.releases.push(release.release.clone());
         for (key, meta) in &release.objects {
             let usable = meta.content_encoding.is_none()
@@ -133,7 +115,7 @@ pub(super) async fn fetch_on(
         .collect();
     let fetched: Vec<u64> = futures_util::stream::iter(missing)
         .map(|key| async move {
-            let bytes = get(target, key).await?;
+            let bytes = target.read(key, &format!("`{key}`")).await?;
             write(dir, key, &bytes, &target.url)?;
             Ok::<_, PublishError>(bytes.len() as u64)
         })
@@ -143,14 +125,6 @@ pub(super) async fn fetch_on(
     report.fetched = fetched.len();
     report.fetched_bytes = fetched.iter().sum();
     Ok(report)
-}
-
-async fn get(target: &Target, key: &str) -> Result<Vec<u8>, PublishError> {
-    let path = target.path(key)?;
-    async { target.store.get(&path).await?.bytes().await }
-        .await
-        .map(|b| b.to_vec())
-        .map_err(|err| PublishError::store(&target.url, format!("cannot read `{key}`"), err))
 }
 
 /// Where `key` goes under `dir`; keys come from a release manifest, so

@@ -5,7 +5,6 @@ use std::time::{Duration, SystemTime};
 
 use asset_manifest::release::{self, Release};
 use futures_util::{StreamExt, TryStreamExt};
-use object_store::ObjectStoreExt;
 
 use super::error::{ErrorKind, PublishError};
 use super::store::{Listed, Target};
@@ -159,15 +158,13 @@ impl Prune {
                 ),
             ));
         }
-        let mut releases: Vec<(Release, SystemTime)> = futures_util::stream::iter(manifest_keys)
-            .map(|(key, listed)| read_release(&target, key, listed.last_modified))
-            .buffer_unordered(self.concurrency)
-            .try_collect()
-            .await?;
-        // Newest first: by the store's clock, then the publisher's.
-        releases.sort_by(|(a, at), (b, bt)| {
-            (bt, b.published_at_ms, &b.release).cmp(&(at, a.published_at_ms, &a.release))
-        });
+        let releases = releases_newest_first(
+            &target,
+            manifest_keys,
+            self.concurrency,
+            "; nothing was deleted",
+        )
+        .await?;
 
         let now = SystemTime::now();
         let young = |time: SystemTime| {
@@ -226,27 +223,41 @@ impl Prune {
     }
 }
 
-/// Reads and parses one release manifest; any failure stops the prune.
+/// Reads and parses the release manifests `manifest_keys` names, newest
+/// first: by the store's clock, then the publisher's. Any failure stops
+/// the caller; `consequence` ends each error's sentence.
+pub(super) async fn releases_newest_first(
+    target: &Target,
+    manifest_keys: Vec<(&String, &Listed)>,
+    concurrency: usize,
+    consequence: &str,
+) -> Result<Vec<(Release, SystemTime)>, PublishError> {
+    let mut releases: Vec<(Release, SystemTime)> = futures_util::stream::iter(manifest_keys)
+        .map(|(key, listed)| read_release(target, key, listed.last_modified, consequence))
+        .buffer_unordered(concurrency)
+        .try_collect()
+        .await?;
+    releases.sort_by(|(a, at), (b, bt)| {
+        (bt, b.published_at_ms, &b.release).cmp(&(at, a.published_at_ms, &a.release))
+    });
+    Ok(releases)
+}
+
+/// Reads and parses one release manifest.
 async fn read_release(
     target: &Target,
     key: &str,
     last_modified: SystemTime,
+    consequence: &str,
 ) -> Result<(Release, SystemTime), PublishError> {
-    let path = target.path(key)?;
-    let bytes = async { target.store.get(&path).await?.bytes().await }
-        .await
-        .map_err(|err| {
-            PublishError::store(
-                &target.url,
-                format!("cannot read the release manifest `{key}`; nothing was deleted"),
-                err,
-            )
-        })?;
+    let bytes = target
+        .read(key, &format!("the release manifest `{key}`{consequence}"))
+        .await?;
     let release = Release::from_json(&bytes).map_err(|err| {
         PublishError::new(
             ErrorKind::Manifest,
             &target.url,
-            format!("the release manifest `{key}` is not valid ({err}); nothing was deleted"),
+            format!("the release manifest `{key}` is not valid ({err}){consequence}"),
         )
     })?;
     if release::manifest_key(&release.release) != key {
@@ -254,7 +265,7 @@ async fn read_release(
             ErrorKind::Manifest,
             &target.url,
             format!(
-                "the release manifest `{key}` names release {}; nothing was deleted",
+                "the release manifest `{key}` names release {}{consequence}",
                 release.release
             ),
         ));

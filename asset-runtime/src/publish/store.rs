@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use futures_util::TryStreamExt;
 use object_store::path::Path;
-use object_store::{BackoffConfig, ObjectStore, ObjectStoreScheme, RetryConfig};
+use object_store::{BackoffConfig, ObjectStore, ObjectStoreExt, ObjectStoreScheme, RetryConfig};
 
 use super::error::{ErrorKind, PublishError};
 
@@ -169,6 +169,15 @@ impl Target {
         path.strip_prefix(self.prefix.as_str())?
             .strip_prefix('/')
             .map(str::to_owned)
+    }
+
+    /// The bytes of the object at `key`; `what` names it in the error
+    /// (`cannot read <what>`).
+    pub async fn read(&self, key: &str, what: &str) -> Result<bytes::Bytes, PublishError> {
+        let path = self.path(key)?;
+        async { self.store.get(&path).await?.bytes().await }
+            .await
+            .map_err(|err| PublishError::store(&self.url, format!("cannot read {what}"), err))
     }
 
     /// Every object under the prefix, by key relative to it: one listing.
