@@ -12,23 +12,10 @@
 // script, the headers sent and received and the body bytes. Exits
 // non-zero, with the reason on stderr, on the first failed check.
 
-import { launch } from "./launch.mjs";
-import { createInterface } from "node:readline";
+import { check, closeInput, emit, launch, nextLine } from "./launch.mjs";
 
 const [base, colour1, colour2] = process.argv.slice(2);
 
-function fail(message) {
-  process.stderr.write(`browser check failed: ${message}\n`);
-  process.exit(1);
-}
-function check(condition, message) {
-  if (!condition) fail(message);
-}
-function emit(object) {
-  process.stdout.write(JSON.stringify(object) + "\n");
-}
-const stdin = createInterface({ input: process.stdin });
-const stdinLines = stdin[Symbol.asyncIterator]();
 
 const { context, page, close } = await launch("deltas");
 
@@ -115,8 +102,7 @@ try {
 
   // 2. The caller deploys release 2 on the same address.
   emit({ event: "switch" });
-  const line = await stdinLines.next();
-  check(!line.done, "no go-ahead for the new release");
+  check((await nextLine()) !== null, "no go-ahead for the new release");
 
   // 3. A plain reload: the new page names new URLs, fetched as deltas.
   const second = await visit("reload");
@@ -124,7 +110,7 @@ try {
   check(second.release === "2", `release 2: the new script did not run (data-release=${second.release})`);
   emit({ event: "reloaded", assets: exchanges(second) });
 } finally {
-  stdin.close();
+  closeInput();
   await close();
 }
 process.exit(0);

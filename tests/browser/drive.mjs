@@ -9,24 +9,11 @@
 // the new release. Exits non-zero, with the reason on stderr, on the first
 // failed check.
 
-import { launch } from "./launch.mjs";
-import { createInterface } from "node:readline";
+import { check, closeInput, emit, launch, nextLine } from "./launch.mjs";
 
 const [base, colour1, colour2, screenshot] = process.argv.slice(2);
 const HASHED = /\.[0-9a-f]{16}(\.[^/.]+)?(\?|#|$)/;
 
-function fail(message) {
-  process.stderr.write(`browser check failed: ${message}\n`);
-  process.exit(1);
-}
-function check(condition, message) {
-  if (!condition) fail(message);
-}
-function emit(object) {
-  process.stdout.write(JSON.stringify(object) + "\n");
-}
-const stdin = createInterface({ input: process.stdin });
-const stdinLines = stdin[Symbol.asyncIterator]();
 
 const { context, page, close } = await launch("browser", { viewport: { width: 1200, height: 900 } });
 
@@ -154,8 +141,7 @@ try {
 
   // 4. The caller deploys a new release on the same address.
   emit({ event: "switch" });
-  const line = await stdinLines.next();
-  check(!line.done, "no go-ahead for the new release");
+  check((await nextLine()) !== null, "no go-ahead for the new release");
 
   // A plain reload (not a hard one) shows the new release at once: its
   // validator no longer matches, so the server sends the new page.
@@ -170,7 +156,7 @@ try {
   emit({ event: "new-release", stylesheet: third.stylesheet });
   emit({ event: "done" });
 } finally {
-  stdin.close();
+  closeInput();
   await close();
 }
 process.exit(0);

@@ -10,12 +10,9 @@
 // changed or 5 s passed (with the milliseconds it took). The whole run is
 // bounded to 60 s.
 
-import { launch } from "./launch.mjs";
-import { createInterface } from "node:readline";
+import { emit, launch, nextLine } from "./launch.mjs";
 
 const [base] = process.argv.slice(2);
-const emit = (o) => process.stdout.write(JSON.stringify(o) + "\n");
-const stdin = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 setTimeout(() => {
   emit({ event: "timeout" });
   process.exit(3);
@@ -34,7 +31,7 @@ try {
   const colour = () => page.evaluate(() => getComputedStyle(document.querySelector("h1")).color).catch(() => null);
   const before = await colour();
   emit({ event: "loaded", colour: before, navigations });
-  await stdin.next();
+  await nextLine();
   const start = Date.now();
   const deadline = start + 5_000;
   let after = before;

@@ -82,6 +82,31 @@ pub fn decode(encoding: Option<&str>, body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The `Available-Dictionary` a client holding `bytes` sends.
+pub fn available_dictionary(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    asset_manifest::dictionary::available_dictionary(&sha2::Sha256::digest(bytes).into())
+}
+
+/// In a folder `export-assets` wrote: the hashed path of `logical` (from
+/// its `manifest.json`) and that file's bytes.
+pub fn exported(dir: &Path, logical: &str) -> (String, Vec<u8>) {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let hashed = manifest["assets"][logical]["hashed_path"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{logical} is in {}", dir.display()))
+        .to_owned();
+    let bytes = std::fs::read(dir.join(&hashed)).unwrap();
+    (hashed, bytes)
+}
+
+/// The earlier release the test table's deltas are made against
+/// (`tests/earlier`, an export).
+pub fn earlier_release() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("earlier")
+}
+
 /// Decodes a `dcb` or `dcz` body (RFC 9842) with the dictionary it names,
 /// checking its header: `dcb` with Google's brotli library (the decoder
 /// Chromium uses, with the dictionary attached as a raw dictionary),

@@ -13,7 +13,6 @@ use std::process::{Command, Stdio};
 
 use asset_tests::browser;
 use asset_tests::fixture::{Fixture, Running, workspace};
-use sha2::Digest;
 
 const COLOUR_1: &str = "rgb(47, 111, 237)";
 const COLOUR_2: &str = "rgb(194, 24, 91)";
@@ -135,13 +134,7 @@ fn reload_after_deploy(binary_1: &Path, binary_2: &Path, coding: &str) -> Vec<se
 fn release_1_dictionary(export: &Path, url: &str) -> String {
     let path = url.split("/static/").nth(1).unwrap();
     let (logical, _) = asset_manifest::naming::split_hashed(path).unwrap();
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(export.join("manifest.json")).unwrap()).unwrap();
-    let hashed = manifest["assets"][&logical]["hashed_path"]
-        .as_str()
-        .unwrap();
-    let sha: [u8; 32] = sha2::Sha256::digest(std::fs::read(export.join(hashed)).unwrap()).into();
-    asset_manifest::dictionary::available_dictionary(&sha)
+    asset_tests::available_dictionary(&asset_tests::exported(export, &logical).1)
 }
 
 /// The body length of `url` from release 2 for a client that accepts

@@ -13,21 +13,15 @@
 
 use asset_tests::nginx::{self, Nginx};
 use asset_tests::servers::Adapter;
-use asset_tests::{ASSETS, client, decode, decode_delta};
-use sha2::Digest;
+use asset_tests::{
+    ASSETS, available_dictionary, client, decode, decode_delta, earlier_release, exported,
+};
 
 /// The earlier release's `js/app.js`, its `Available-Dictionary`, and
 /// the current hashed URL path.
 fn app_js() -> (Vec<u8>, String, String) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("earlier");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    let hashed = manifest["assets"]["js/app.js"]["hashed_path"]
-        .as_str()
-        .unwrap();
-    let old = std::fs::read(dir.join(hashed)).unwrap();
-    let sha: [u8; 32] = sha2::Sha256::digest(&old).into();
-    let available = asset_manifest::dictionary::available_dictionary(&sha);
+    let (_, old) = exported(&earlier_release(), "js/app.js");
+    let available = available_dictionary(&old);
     (old, available, ASSETS.url("js/app.js").unwrap().to_owned())
 }
 

@@ -10,17 +10,11 @@
 //! - bad input: an earlier-release folder that does not exist is a warning
 //!   naming it, and the build goes on.
 
-use std::path::Path;
 use std::process::Command;
 
-use asset_tests::fixture::{Fixture, Running, workspace};
-use asset_tests::{client, decode_delta, get_text};
+use asset_tests::fixture::{Fixture, Running, files_under, run_ok, workspace};
+use asset_tests::{available_dictionary, client, decode_delta, exported, get_text};
 use sha2::Digest;
-
-fn available(bytes: &[u8]) -> String {
-    let sha: [u8; 32] = sha2::Sha256::digest(bytes).into();
-    asset_manifest::dictionary::available_dictionary(&sha)
-}
 
 /// GET `path` with a dictionary and both dictionary codings listed: the
 /// coding and the body.
@@ -28,7 +22,7 @@ async fn get_delta(base: &str, path: &str, dictionary: &[u8]) -> (Option<String>
     let r = client()
         .get(format!("{base}{path}"))
         .header("accept-encoding", "gzip, br, dcb")
-        .header("available-dictionary", available(dictionary))
+        .header("available-dictionary", available_dictionary(dictionary))
         .send()
         .await
         .unwrap();
@@ -38,42 +32,6 @@ async fn get_delta(base: &str, path: &str, dictionary: &[u8]) -> (Option<String>
         .get("content-encoding")
         .map(|v| v.to_str().unwrap().to_owned());
     (coding, r.bytes().await.unwrap().to_vec())
-}
-
-fn run(command: &mut Command) -> String {
-    let out = command.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{:?}: {}\n{}",
-        command,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// The hashed path of `logical` in an export or bucket copy's release.
-fn hashed_in_export(dir: &Path, logical: &str) -> String {
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    manifest["assets"][logical]["hashed_path"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// Every file under `dir`, as a path relative to it.
-fn files_under(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path.to_str().unwrap().to_owned());
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -91,13 +49,14 @@ async fn ci_fetches_the_published_release_and_builds_deltas_against_it() {
     let fixture = Fixture::demo("deltas-ci");
     let release_1 = fixture.build_ok();
     let export_1 = work.join("export-1");
-    run(Command::new(&release_1).arg("export-assets").arg(&export_1));
-    run(Command::new(&release_1)
-        .arg("publish-assets")
-        .arg(&bucket)
-        .arg("--no-progress"));
-    let css_1_path = hashed_in_export(&export_1, "css/app.css");
-    let css_1 = std::fs::read(export_1.join(&css_1_path)).unwrap();
+    run_ok(Command::new(&release_1).arg("export-assets").arg(&export_1));
+    run_ok(
+        Command::new(&release_1)
+            .arg("publish-assets")
+            .arg(&bucket)
+            .arg("--no-progress"),
+    );
+    let (css_1_path, css_1) = exported(&export_1, "css/app.css");
 
     // Release 2 in CI: a first build, which fetches what is published...
     fixture.replace(
@@ -106,12 +65,14 @@ async fn ci_fetches_the_published_release_and_builds_deltas_against_it() {
         "--accent: #c2185b;",
     );
     let first_build = fixture.build_ok();
-    let said = run(Command::new(&first_build)
-        .arg("fetch-releases")
-        .arg(&bucket)
-        .arg(&earlier)
-        .arg("--releases")
-        .arg("2"));
+    let said = run_ok(
+        Command::new(&first_build)
+            .arg("fetch-releases")
+            .arg(&bucket)
+            .arg(&earlier)
+            .arg("--releases")
+            .arg("2"),
+    );
     assert!(said.starts_with("fetched 1 releases"), "{said}");
     // The manifest and the stored text files, nothing else.
     let manifests: Vec<_> = std::fs::read_dir(earlier.join("manifests"))
@@ -120,7 +81,10 @@ async fn ci_fetches_the_published_release_and_builds_deltas_against_it() {
     assert_eq!(manifests.len(), 1);
     assert_eq!(std::fs::read(earlier.join(&css_1_path)).unwrap(), css_1);
     assert!(!earlier.join(format!("{css_1_path}.br")).exists());
-    let files = files_under(&earlier);
+    let files: Vec<String> = files_under(&earlier)
+        .iter()
+        .map(|f| f.to_str().unwrap().to_owned())
+        .collect();
     for ext in [".png", ".woff2", ".br", ".gz"] {
         assert!(
             !files.iter().any(|f| f.ends_with(ext)),
@@ -128,10 +92,12 @@ async fn ci_fetches_the_published_release_and_builds_deltas_against_it() {
         );
     }
     assert!(files.iter().any(|f| f.ends_with(".svg")), "{files:?}");
-    let again = run(Command::new(&first_build)
-        .arg("fetch-releases")
-        .arg(&bucket)
-        .arg(&earlier));
+    let again = run_ok(
+        Command::new(&first_build)
+            .arg("fetch-releases")
+            .arg(&bucket)
+            .arg(&earlier),
+    );
     assert!(again.contains("downloaded 0 files"), "{again}");
 
     // ...then the build that makes the deltas.
@@ -164,8 +130,8 @@ async fn ci_fetches_the_published_release_and_builds_deltas_against_it() {
     );
 
     // Export and publish carry the delta, under the documented key.
-    run(Command::new(&release_2).arg("export-assets").arg(&export));
-    let css_2_path = hashed_in_export(&export, "css/app.css");
+    run_ok(Command::new(&release_2).arg("export-assets").arg(&export));
+    let (css_2_path, _) = exported(&export, "css/app.css");
     let sha: [u8; 32] = sha2::Sha256::digest(&css_1).into();
     let key =
         asset_manifest::dictionary::delta_key(&css_2_path, asset_manifest::Encoding::Dcb, &sha);
@@ -176,23 +142,27 @@ async fn ci_fetches_the_published_release_and_builds_deltas_against_it() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(export.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["objects"][&key]["content_encoding"], "dcb");
-    run(Command::new(&release_2)
-        .arg("publish-assets")
-        .arg(&bucket)
-        .arg("--precompressed")
-        .arg("--no-progress"));
+    run_ok(
+        Command::new(&release_2)
+            .arg("publish-assets")
+            .arg(&bucket)
+            .arg("--precompressed")
+            .arg("--no-progress"),
+    );
     assert!(
         std::fs::read(bucket.join(&key)).unwrap() == body,
         "the published delta is the served one"
     );
     // Pruning the older release keeps the newer one's delta.
-    let prune = run(Command::new(&release_2)
-        .arg("prune-assets")
-        .arg(&bucket)
-        .arg("--keep")
-        .arg("1")
-        .arg("--grace")
-        .arg("0"));
+    let prune = run_ok(
+        Command::new(&release_2)
+            .arg("prune-assets")
+            .arg(&bucket)
+            .arg("--keep")
+            .arg("1")
+            .arg("--grace")
+            .arg("0"),
+    );
     assert!(prune.contains(&css_1_path), "{prune}");
     assert!(
         !prune.contains(&key),

@@ -11,7 +11,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use asset_manifest::release::{self, Release};
-use asset_tests::fixture::{Fixture, Running, workspace};
+use asset_tests::fixture::{Fixture, Running, files_under, run_ok, workspace};
 use asset_tests::s3::{S3Server, SlowProxy};
 use asset_tests::{client, get_text};
 
@@ -54,26 +54,13 @@ fn exported(binary: &Path, dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Every file under `dir`: its path relative to `dir` -> its bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walk(dir)
+    files_under(dir)
         .into_iter()
         .map(|p| {
             let key = p.strip_prefix(dir).unwrap().to_str().unwrap().to_owned();
             (key, std::fs::read(&p).unwrap())
         })
         .collect()
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 fn text(out: &Output) -> String {
@@ -83,13 +70,6 @@ fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
-}
-
-/// Runs a deploy command to completion; its stdout.
-fn run_ok(mut command: std::process::Command) -> String {
-    let out = command.output().unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// The number in "uploaded N objects".
@@ -236,7 +216,7 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
     let recorder = SlowProxy::start(&s3.endpoint, Duration::ZERO);
     let mut rerun = s3.command(&binaries[0], &["publish-assets", &url, "--precompressed"]);
     rerun.env("AWS_ENDPOINT_URL", &recorder.endpoint);
-    let stdout = run_ok(rerun);
+    let stdout = run_ok(&mut rerun);
     assert_eq!(uploaded(&stdout), total - partial.len(), "{stdout}");
     let puts: Vec<String> = recorder
         .requests()
@@ -303,7 +283,7 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
     let recorder = SlowProxy::start(&s3.endpoint, Duration::ZERO);
     let mut again = s3.command(&binaries[0], &["publish-assets", &url, "--precompressed"]);
     again.env("AWS_ENDPOINT_URL", &recorder.endpoint);
-    let stdout = run_ok(again);
+    let stdout = run_ok(&mut again);
     assert_eq!(uploaded(&stdout), 0, "{stdout}");
     let requests = recorder.requests();
     assert_eq!(requests.len(), 1, "{requests:#?}");
@@ -318,7 +298,7 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
         &["publish-assets", &url, "--precompressed", "--verify"],
     );
     verify.env("AWS_ENDPOINT_URL", &recorder.endpoint);
-    assert_eq!(uploaded(&run_ok(verify)), 0);
+    assert_eq!(uploaded(&run_ok(&mut verify)), 0);
     assert!(
         !recorder.requests().iter().any(|r| r.starts_with("PUT ")),
         "{:?}",
@@ -342,16 +322,16 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
     all_load(&page_1, &truth[0], &base).await;
 
     // Release 2 published: release 1's open pages still load everything.
-    run_ok(s3.command(&binaries[1], &["publish-assets", &url, "--precompressed"]));
+    run_ok(&mut s3.command(&binaries[1], &["publish-assets", &url, "--precompressed"]));
     all_load(&page_1, &truth[0], &base).await;
     let page_2 = page_urls(&binaries[1]).await;
     all_load(&page_2, &truth[1], &base).await;
 
     // Release 3; prune keeping 2: a dry run changes nothing, then exactly
     // the objects only release 1 used go, with its manifest.
-    run_ok(s3.command(&binaries[2], &["publish-assets", &url, "--precompressed"]));
+    run_ok(&mut s3.command(&binaries[2], &["publish-assets", &url, "--precompressed"]));
     let before = s3.objects("static").await;
-    let dry = run_ok(s3.command(
+    let dry = run_ok(&mut s3.command(
         &binaries[2],
         &["prune-assets", &url, "--keep", "2", "--grace", "0"],
     ));
@@ -360,7 +340,7 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
         s3.objects("static").await.keys().collect::<Vec<_>>(),
         before.keys().collect::<Vec<_>>()
     );
-    let done = run_ok(s3.command(
+    let done = run_ok(&mut s3.command(
         &binaries[2],
         &[
             "prune-assets",
@@ -394,7 +374,7 @@ fn folder(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>], dir: &Path)
     let publish = |i: usize| {
         let mut command = std::process::Command::new(&binaries[i]);
         command.args(["publish-assets", url, "--precompressed"]);
-        run_ok(command)
+        run_ok(&mut command)
     };
 
     let stdout = publish(0);
@@ -430,7 +410,7 @@ fn folder(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>], dir: &Path)
         "0",
         "--delete",
     ]);
-    let done = run_ok(prune);
+    let done = run_ok(&mut prune);
     let after = tree(dir);
     let gone: BTreeSet<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
     assert_eq!(gone, only_release_1(truth, &manifest_keys), "{done}");

@@ -5,22 +5,13 @@
 //! (an `export-assets` folder); that release's `docs/read me.txt` is too
 //! small for a delta to beat brotli by the margin, so it has none.
 
-use asset_tests::decode_delta;
+use asset_tests::{available_dictionary as available, decode_delta, earlier_release, exported};
 
 use super::*;
 
-/// The earlier release's bytes of a logical path, from its export.
+/// The earlier release's bytes of a logical path.
 fn earlier(logical: &str) -> Vec<u8> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("earlier");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    let hashed = manifest["assets"][logical]["hashed_path"].as_str().unwrap();
-    std::fs::read(dir.join(hashed)).unwrap()
-}
-
-fn available(bytes: &[u8]) -> String {
-    let sha: [u8; 32] = sha2::Sha256::digest(bytes).into();
-    asset_manifest::dictionary::available_dictionary(&sha)
+    exported(&earlier_release(), logical).1
 }
 
 const BOTH: &str = "accept-encoding, available-dictionary";
