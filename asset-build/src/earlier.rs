@@ -183,6 +183,33 @@ fn bucket_listing(dir: &Path, depth: usize, warnings: &mut Vec<String>) -> Vec<V
         .collect()
 }
 
+/// Every earlier version of the `wanted` logical paths, loaded: from
+/// `folders` in order, then from the target directory's `history`; and
+/// the paths that the build must watch for them (the folders' manifests
+/// that exist: cargo reruns a build script for ever when a watched path
+/// is missing). What cannot be used goes to `warnings`.
+pub fn gather(
+    folders: &[PathBuf],
+    wanted: &BTreeSet<String>,
+    depth: usize,
+    history: Option<&History>,
+    max_len: u64,
+    warnings: &mut Vec<String>,
+) -> (Vec<(String, Dictionary)>, Vec<PathBuf>) {
+    let mut versions = Vec::new();
+    let mut watched = Vec::new();
+    for dir in folders {
+        watched.push(dir.join(asset_manifest::layout::MANIFEST_FILE));
+        watched.push(dir.join(MANIFESTS_DIR));
+        versions.extend(read_folder(dir, wanted, depth, warnings));
+    }
+    if let Some(history) = history {
+        versions.extend(history.versions());
+    }
+    watched.retain(|p| p.exists());
+    (load(versions, max_len, warnings), watched)
+}
+
 /// Reads and hashes each version's bytes, skipping any that cannot be
 /// read (with a warning) and any over `max_len` bytes (reported apart).
 pub fn load(

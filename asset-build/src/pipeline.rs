@@ -421,7 +421,7 @@ impl Pipeline {
             .ok_or_else(|| Error::InvalidUrlPrefix(self.url_prefix.clone()))?;
         let roots: Vec<PathBuf> = self.folders.iter().map(|f| manifest_dir.join(f)).collect();
 
-        let settings = stages::Settings {
+        let mut settings = stages::Settings {
             scan: rewrite::ScanOptions {
                 js_imports: self.rewrite_js_imports,
             },
@@ -437,7 +437,6 @@ impl Pipeline {
                 depth: self.delta_depth,
             },
         };
-        let mut settings = settings;
 
         let found = discover::walk(&roots, self.include_hidden)?;
         let template_folders: Vec<PathBuf> = self
@@ -475,14 +474,14 @@ impl Pipeline {
         // target directory's own release builds.
         let mut warnings = Vec::new();
         let mut watched_earlier = Vec::new();
-        let history = (self.dictionaries
-            && self.delta_depth > 0
-            && self
-                .release_history
-                .unwrap_or_else(|| std::env::var("PROFILE").is_ok_and(|p| p == "release")))
-        .then(|| shared.as_ref().map(|c| History::new(c.root(), &roots)))
-        .flatten();
-        if self.dictionaries && self.delta_depth > 0 {
+        let deltas = self.dictionaries && self.delta_depth > 0;
+        let history = match &shared {
+            Some(cache) if deltas && records_history(self.release_history) => {
+                Some(History::new(cache.root(), &roots))
+            }
+            _ => None,
+        };
+        if deltas {
             let wanted = found
                 .sources
                 .keys()
@@ -492,8 +491,7 @@ impl Pipeline {
             let env_folders = std::env::var_os(EARLIER_ENV)
                 .map(|v| std::env::split_paths(&v).collect::<Vec<_>>())
                 .unwrap_or_default();
-            let mut versions = Vec::new();
-            for dir in self
+            let folders: Vec<PathBuf> = self
                 .earlier_releases
                 .iter()
                 .map(|f| manifest_dir.join(f))
@@ -502,24 +500,18 @@ impl Pipeline {
                         .into_iter()
                         .filter(|p| !p.as_os_str().is_empty()),
                 )
-            {
-                watched_earlier.push(dir.join(asset_manifest::layout::MANIFEST_FILE));
-                watched_earlier.push(dir.join(asset_manifest::release::MANIFESTS_DIR));
-                versions.extend(earlier::read_folder(
-                    &dir,
-                    &wanted,
-                    self.delta_depth,
-                    &mut warnings,
-                ));
-            }
-            if let Some(history) = &history {
-                versions.extend(history.versions());
-            }
-            settings.dictionaries.earlier = earlier::load(versions, MAX_DICTIONARY, &mut warnings);
+                .collect();
+            let (earlier, watched) = earlier::gather(
+                &folders,
+                &wanted,
+                self.delta_depth,
+                history.as_ref(),
+                MAX_DICTIONARY,
+                &mut warnings,
+            );
+            settings.dictionaries.earlier = earlier;
+            watched_earlier = watched;
         }
-        // Only what exists: cargo reruns a build script for ever when a
-        // watched path is missing.
-        watched_earlier.retain(|p| p.exists());
 
         let store = BlobStore::open(&output, shared)?;
         let built = stages::run(&found, &store, &settings)?;
@@ -588,6 +580,12 @@ impl Pipeline {
             warnings,
         })
     }
+}
+
+/// [`Pipeline::release_history`]'s setting, else on in the `release`
+/// profile.
+fn records_history(setting: Option<bool>) -> bool {
+    setting.unwrap_or_else(|| std::env::var("PROFILE").is_ok_and(|p| p == "release"))
 }
 
 fn env_path(var: &'static str) -> Result<PathBuf, Error> {
