@@ -211,23 +211,27 @@ fn exported_name(hashed_path: &str, encoding: Encoding, stored: bool) -> String 
     }
 }
 
-/// Writes `relative` (a `/`-separated path from the table) under `dir`.
-fn write_file(dir: &Path, relative: &str, bytes: &[u8]) -> Result<(), ExportError> {
+/// `relative` (a `/`-separated path from the table or a release
+/// manifest) under `dir`; `None` for one that could leave `dir` (an empty
+/// part, `.`, `..` or a backslash). Table paths come from a folder walk,
+/// but are refused all the same.
+pub(crate) fn path_in(dir: &Path, relative: &str) -> Option<PathBuf> {
     let mut path = dir.to_path_buf();
     for part in relative.split('/') {
-        // Table paths come from a folder walk; refuse anything that could
-        // leave `dir` all the same.
         if part.is_empty() || part == "." || part == ".." || part.contains('\\') {
-            return Err(ExportError {
-                path: dir.join(relative),
-                source: io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "path leaves the export folder",
-                ),
-            });
+            return None;
         }
         path.push(part);
     }
+    Some(path)
+}
+
+/// Writes `relative` (a `/`-separated path from the table) under `dir`.
+fn write_file(dir: &Path, relative: &str, bytes: &[u8]) -> Result<(), ExportError> {
+    let path = path_in(dir, relative).ok_or_else(|| ExportError {
+        path: dir.join(relative),
+        source: io::Error::new(io::ErrorKind::InvalidInput, "path leaves the export folder"),
+    })?;
     let parent = path.parent().unwrap_or(dir);
     fs::create_dir_all(parent).map_err(|source| ExportError {
         path: parent.to_path_buf(),

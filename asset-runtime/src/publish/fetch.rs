@@ -12,7 +12,7 @@
 //! again.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use asset_manifest::release;
 use futures_util::{StreamExt, TryStreamExt};
@@ -107,7 +107,9 @@ pub(super) async fn fetch_on(
     let missing: Vec<&String> = wanted
         .iter()
         .filter(|(key, size)| {
-            let there = std::fs::metadata(file(dir, key)).is_ok_and(|m| m.len() == *size);
+            let there = crate::export::path_in(dir, key)
+                .and_then(|path| std::fs::metadata(path).ok())
+                .is_some_and(|m| m.len() == *size);
             report.present += usize::from(there);
             !there
         })
@@ -127,25 +129,16 @@ pub(super) async fn fetch_on(
     Ok(report)
 }
 
-/// Where `key` goes under `dir`; keys come from a release manifest, so
-/// one that would leave the folder is refused by [`write`].
-fn file(dir: &Path, key: &str) -> PathBuf {
-    key.split('/')
-        .fold(dir.to_path_buf(), |p, part| p.join(part))
-}
-
+/// Writes `key` under `dir`; a key that could leave the folder (keys come
+/// from a release manifest) is refused.
 fn write(dir: &Path, key: &str, bytes: &[u8], url: &str) -> Result<(), PublishError> {
-    if key
-        .split('/')
-        .any(|p| p.is_empty() || p == "." || p == ".." || p.contains('\\'))
-    {
-        return Err(PublishError::new(
+    let path = crate::export::path_in(dir, key).ok_or_else(|| {
+        PublishError::new(
             ErrorKind::Manifest,
             url,
             format!("the key `{key}` would leave the folder; nothing of it was written"),
-        ));
-    }
-    let path = file(dir, key);
+        )
+    })?;
     let written = std::fs::create_dir_all(path.parent().unwrap_or(dir))
         .and_then(|()| std::fs::write(&path, bytes));
     written.map_err(|err| {
