@@ -60,6 +60,32 @@ fn q_value<'a, I>(accept_encoding: I, encoding: Encoding) -> Q
 where
     I: IntoIterator<Item = &'a HeaderValue>,
 {
+    match (entries(accept_encoding, encoding), encoding) {
+        ((Some(q), _), _) => q,
+        ((None, Some(q)), _) => q,
+        // Acceptable, but after anything the client listed.
+        ((None, None), Encoding::Identity) => 1,
+        ((None, None), _) => 0,
+    }
+}
+
+/// The q-value of a dictionary coding (`dcb`, `dcz`): only its own
+/// entry counts, never `*`, since a client that holds no dictionary sends
+/// `*` too (RFC 9842 §6: the server sends a delta only to a client that
+/// advertised the coding).
+pub(crate) fn listed_q<'a, I>(accept_encoding: I, encoding: Encoding) -> Q
+where
+    I: IntoIterator<Item = &'a HeaderValue>,
+{
+    entries(accept_encoding, encoding).0.unwrap_or(0)
+}
+
+/// The highest q-value of the entries that name `encoding`, and of the
+/// `*` entries, each `None` where there is none.
+fn entries<'a, I>(accept_encoding: I, encoding: Encoding) -> (Option<Q>, Option<Q>)
+where
+    I: IntoIterator<Item = &'a HeaderValue>,
+{
     let mut own: Option<Q> = None;
     let mut star: Option<Q> = None;
     for value in accept_encoding {
@@ -75,35 +101,7 @@ where
             }
         }
     }
-    match (own, star, encoding) {
-        (Some(q), _, _) => q,
-        (None, Some(q), _) => q,
-        // Acceptable, but after anything the client listed.
-        (None, None, Encoding::Identity) => 1,
-        (None, None, _) => 0,
-    }
-}
-
-/// The q-value of a dictionary coding (`dcb`, `dcz`): only its own
-/// entry counts, never `*`, since a client that holds no dictionary sends
-/// `*` too (RFC 9842 §6: the server sends a delta only to a client that
-/// advertised the coding).
-pub(crate) fn listed_q<'a, I>(accept_encoding: I, encoding: Encoding) -> Q
-where
-    I: IntoIterator<Item = &'a HeaderValue>,
-{
-    let mut own: Q = 0;
-    for value in accept_encoding {
-        let Ok(text) = value.to_str() else { continue };
-        for element in text.split(',') {
-            if let Some((coding, q)) = parse_element(element) {
-                if names(coding, encoding) {
-                    own = own.max(q);
-                }
-            }
-        }
-    }
-    own
+    (own, star)
 }
 
 /// Whether the coding token names `encoding` (case-insensitive; `x-gzip`
