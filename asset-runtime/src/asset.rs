@@ -187,13 +187,6 @@ impl Asset {
         self.deltas
     }
 
-    /// The delta in `encoding` against the dictionary with this SHA-256.
-    pub fn delta(&self, encoding: Encoding, dictionary: &[u8; 32]) -> Option<&'static Variant> {
-        self.deltas
-            .iter()
-            .find(|v| v.encoding == encoding && v.dictionary.as_ref() == Some(dictionary))
-    }
-
     /// The logical path percent-encoded as in URLs, without the prefix:
     /// `img/my%20logo.png`.
     pub(crate) fn encoded_logical_path(&self, build_prefix: &str) -> &'static str {
