@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need beyond Rust: Debian's Chromium
 # (browser tests), nginx and its njs module (caching-proxy and edge-rule
-# tests), AArch64 binutils (the
-# table's object linked for that architecture), the zstd tool (decodes
+# tests), LLVM's tools and lld (ld.lld, ld64.lld, lld-link), the
+# mingw-w64 and AArch64 binutils (the table's object linked for ELF,
+# Mach-O and COFF targets), the zstd tool (decodes
 # dcz deltas in asset-build's tests), the browser driver's npm
 # packages, and moto from PyPI (an S3 API server, for the publish tests).
 # Safe to run again: it installs only what is missing.
@@ -13,6 +14,10 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v aarch64-linux-gnu-ld >/dev/null 2>&1 || missing+=(binutils-aarch64-linux-gnu)
+command -v x86_64-w64-mingw32-ld >/dev/null 2>&1 || missing+=(binutils-mingw-w64-x86-64)
+command -v i686-w64-mingw32-ld >/dev/null 2>&1 || missing+=(binutils-mingw-w64-i686)
+command -v ld.lld >/dev/null 2>&1 || missing+=(lld)
+command -v llvm-config >/dev/null 2>&1 || missing+=(llvm)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 [ -f /usr/lib/nginx/modules/ngx_http_js_module.so ] || missing+=(libnginx-mod-http-js)
 if [ ${#missing[@]} -gt 0 ]; then

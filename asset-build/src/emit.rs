@@ -7,9 +7,9 @@
 //! `Assets::__packed_v2(&PARTS, prefix)`, the same size for ten files or a
 //! hundred thousand, so rustc's time does not grow with the number of
 //! assets. The bytes are `include_bytes!` of `table.bin` and its 1 MiB
-//! parts, or, where
-//! `link.rs` can write an object for the target, an `extern`
-//! static from `lib<symbol>.a`, so that rustc's memory does not grow with
+//! parts, or, where `link` can write an object for the target, an
+//! `extern` static from a static library (`lib<symbol>.a`,
+//! `<symbol>.lib`), so that rustc's memory does not grow with
 //! their size either.
 
 use std::collections::{BTreeMap, HashMap};
@@ -51,24 +51,28 @@ pub fn emit(
     let code = match embed {
         Embed::IncludeBytes => {
             let parts = table.write_parts(store, output)?;
-            remove_archives(output, None);
+            remove_libraries(output, None);
             include_code(prefix, parts)
         }
         Embed::Link => {
-            // The name follows the contents and the output folder (one per
-            // crate and profile), so that two crates' tables never clash in
-            // one binary, and a stale library can only fail to link.
+            let format = link::Target::from_env()
+                .format()
+                .ok_or_else(|| Error::Write {
+                    path: output.to_path_buf(),
+                    source: std::io::Error::other(Embed::Link.check().unwrap_err()),
+                })?;
+            // The name follows the contents, the output folder (one per
+            // crate and profile) and the writer's version, so that two
+            // crates' tables never clash in one binary, and a stale library
+            // can only fail to link.
             let mut name = xxhash_rust::xxh3::Xxh3::new();
+            name.update(b"asset-table-object-2");
             name.update(table.key.as_bytes());
             name.update(output.as_os_str().as_encoded_bytes());
             let symbol = format!("asset_table_{:016x}", name.digest());
-            table.write_archive(
-                store,
-                &output.join(format!("lib{symbol}.a")),
-                link::Machine::from_env(),
-                &symbol,
-            )?;
-            remove_archives(output, Some(&symbol));
+            let file = link::library_file(&format, &symbol);
+            table.write_library(store, &output.join(&file), &format, &symbol)?;
+            remove_libraries(output, Some(&file));
             remove_parts(output, 0);
             link_code(prefix, &symbol, table.len())
         }
@@ -86,20 +90,14 @@ pub fn emit(
 }
 
 /// Removes the table libraries of earlier builds (all but `keep`).
-fn remove_archives(output: &Path, keep: Option<&str>) {
+fn remove_libraries(output: &Path, keep: Option<&str>) {
     let Ok(entries) = fs::read_dir(output) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        let Some(symbol) = name
-            .strip_prefix("libasset_table_")
-            .and_then(|s| s.strip_suffix(".a"))
-        else {
-            continue;
-        };
-        if keep.is_none_or(|k| k.strip_prefix("asset_table_") != Some(symbol)) {
+        if link::is_library(name).is_some() && keep != Some(name) {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -313,36 +311,24 @@ impl Table {
         Ok(groups.len() + 1)
     }
 
-    /// Writes `lib<symbol>.a` unless it is there: its name carries the key.
-    fn write_archive(
+    /// Writes the library unless it is there: its name carries the key,
+    /// and it is renamed into place only once whole.
+    fn write_library(
         &self,
         store: &BlobStore,
         path: &Path,
-        machine: link::Machine,
+        format: &link::Format,
         symbol: &str,
     ) -> Result<(), Error> {
-        if fs::metadata(path).is_ok_and(|m| m.len() == link::archive_len(symbol, self.len())) {
+        if path.is_file() {
             return Ok(());
         }
-        write_streamed(path, |out| {
-            // A blob that cannot be read is reported as itself, not as a
-            // failure to write the archive.
-            let mut failure = None;
-            link::write_archive(out, machine, symbol, self.len(), |out| {
-                out.write_all(&self.index)?;
-                let blobs = write_blobs(store, &self.order, out, path).map_err(|e| {
-                    let io = std::io::Error::other(e.to_string());
-                    failure = Some(e);
-                    io
-                })?;
-                Ok(self.index.len() as u64 + blobs)
-            })
-            .map_err(|source| {
-                failure.take().unwrap_or(Error::Write {
-                    path: path.to_path_buf(),
-                    source,
-                })
-            })
+        link::write_library(path, format, symbol, self.len(), |out, dest| {
+            out.write_all(&self.index).map_err(|source| Error::Write {
+                path: dest.to_path_buf(),
+                source,
+            })?;
+            Ok(self.index.len() as u64 + write_blobs(store, &self.order, out, dest)?)
         })
     }
 }
@@ -384,7 +370,7 @@ fn write_blobs(
 }
 
 /// Writes a file through a buffered temporary file and a rename.
-fn write_streamed(
+pub(crate) fn write_streamed(
     path: &Path,
     body: impl FnOnce(&mut BufWriter<fs::File>) -> Result<(), Error>,
 ) -> Result<(), Error> {

@@ -207,8 +207,9 @@ impl Pipeline {
         self
     }
 
-    /// How the table's bytes reach the binary. By default, on x86-64 and AArch64 Linux,
-    /// as a static library the build writes (`Embed::Link`): only the
+    /// How the table's bytes reach the binary. By default, on Linux,
+    /// Android, the BSDs, Apple's systems and Windows (most architectures;
+    /// the list is in the `link` module's docs), as a static library the build writes (`Embed::Link`): only the
     /// linker reads the bytes, so rustc's memory does not grow with them
     /// (BENCHMARKS.md, "Generated code"). Elsewhere, or with
     /// `ASSET_BUILD_EMBED=include_bytes` in the environment, through
@@ -391,6 +392,10 @@ impl Pipeline {
         }
         if self.embed.is_none() {
             println!("cargo::rerun-if-env-changed={EMBED_ENV}");
+        }
+        // Apple's minimum OS version goes into the linked object.
+        for (_, var) in crate::link::DEPLOYMENT_TARGET_ENV {
+            println!("cargo::rerun-if-env-changed={var}");
         }
         if self.dictionaries {
             println!("cargo::rerun-if-env-changed={EARLIER_ENV}");
