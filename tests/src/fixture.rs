@@ -129,7 +129,19 @@ impl Fixture {
     /// `cargo build` with these environment variables set (and
     /// `ASSET_DEV` unset unless given, whatever the caller's shell has).
     pub fn build_with_env(&self, vars: &[(&str, &str)]) -> Result<PathBuf, BuildFailure> {
-        self.cargo_build(vars, true).map(|(binary, _)| binary)
+        self.cargo_build(vars, true, &[]).map(|(binary, _)| binary)
+    }
+
+    /// `cargo rustc` with `rustc_args` for the fixture's own crate only
+    /// (its dependencies build as with [`Fixture::build`], so they are not
+    /// rebuilt), and these environment variables set.
+    pub fn rustc_with(
+        &self,
+        rustc_args: &[&str],
+        vars: &[(&str, &str)],
+    ) -> Result<PathBuf, BuildFailure> {
+        self.cargo_build(vars, true, rustc_args)
+            .map(|(binary, _)| binary)
     }
 
     /// [`Fixture::build_with_env`], not quiet, with what cargo printed on
@@ -139,13 +151,16 @@ impl Fixture {
         &self,
         vars: &[(&str, &str)],
     ) -> Result<(PathBuf, String), BuildFailure> {
-        self.cargo_build(vars, false)
+        self.cargo_build(vars, false, &[])
     }
 
+    /// `cargo build`, or `cargo rustc -- <rustc_args>` when there are
+    /// some.
     fn cargo_build(
         &self,
         vars: &[(&str, &str)],
         quiet: bool,
+        rustc_args: &[&str],
     ) -> Result<(PathBuf, String), BuildFailure> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
@@ -157,7 +172,11 @@ impl Fixture {
         for (name, value) in vars {
             command.env(name, value);
         }
-        command.arg("build");
+        command.arg(if rustc_args.is_empty() {
+            "build"
+        } else {
+            "rustc"
+        });
         if quiet {
             command.arg("--quiet");
         }
@@ -168,6 +187,12 @@ impl Fixture {
             .arg(target_dir())
             .env_remove("CARGO_TARGET_DIR")
             .env_remove("RUSTC_WRAPPER")
+            .args(if rustc_args.is_empty() {
+                &[][..]
+            } else {
+                &["--"][..]
+            })
+            .args(rustc_args)
             .output()
             .expect("cargo runs");
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

@@ -1,7 +1,8 @@
 //! How the table reaches the binary (`asset_build::Embed`): linked as a
-//! static library the build writes (the default on x86-64 and AArch64 Linux), or
-//! through `include_bytes!`. Real fixture crates built by cargo, served
-//! over TCP.
+//! static library the build writes (the default on Linux, macOS and
+//! Windows), or through `include_bytes!`. Real fixture crates built by
+//! cargo, served over TCP or run. (The Mach-O and COFF libraries are
+//! linked by their own linkers in asset-build's `link` tests.)
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -109,11 +110,11 @@ async fn linked_and_included_tables_serve_the_same_bytes() {
     assert_eq!(responses(&included).await, from_linked);
 }
 
-/// A library crate with its own assets (an UI kit, say) and an app with
-/// its own, in one binary: two tables, two libraries, no clash; and the
-/// library's table reaches the app through its rlib.
-#[test]
-fn a_library_s_table_and_the_app_s_table_link_into_one_binary() {
+/// A crate `fixture-<name>` whose binary prints, for each asset of its
+/// own table and of a library crate's (an UI kit, say), the logical path,
+/// the length and an FNV-1a hash of the bytes, and the text of the
+/// stylesheets.
+fn app_and_library(name: &str) -> Fixture {
     let root = asset_tests::fixture::workspace();
     let root = root.to_str().unwrap();
     let manifest = |name: &str, deps: &str| {
@@ -127,20 +128,21 @@ fn a_library_s_table_and_the_app_s_table_link_into_one_binary() {
     let files: Vec<(String, String)> = vec![
         (
             "Cargo.toml".into(),
-            manifest(
-                "fixture-embed-two",
-                "ui-kit = { path = \"ui\" }\n",
-            ) + "\n[workspace]\n",
+            manifest(&format!("fixture-{name}"), "ui-kit = { path = \"ui\" }\n") + "\n[workspace]\n",
         ),
         ("build.rs".into(), build_rs.into()),
         ("assets/app.css".into(), "main { margin: 0 }\n".into()),
         (
             "src/main.rs".into(),
             "asset_runtime::include_assets!();\n\
+             fn fnv(bytes: &[u8]) -> u64 {\n\
+                 bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))\n\
+             }\n\
              fn main() {\n\
                  for table in [&ASSETS, &ui_kit::UI] {\n\
                      for a in table {\n\
-                         println!(\"{} {}\", a.logical_path(), String::from_utf8_lossy(a.bytes()).trim());\n\
+                         let text = if a.logical_path().ends_with(\".css\") { String::from_utf8_lossy(a.bytes()).trim().to_owned() } else { String::new() };\n\
+                         println!(\"{} {} {:016x} {}\", a.logical_path(), a.bytes().len(), fnv(a.bytes()), text);\n\
                      }\n\
                  }\n\
              }\n"
@@ -154,12 +156,93 @@ fn a_library_s_table_and_the_app_s_table_link_into_one_binary() {
             "asset_runtime::include_assets!(pub static UI);\n".into(),
         ),
     ];
-    let fixture = Fixture::from_files("embed-two", &files);
+    Fixture::from_files(name, &files)
+}
+
+/// What [`app_and_library`]'s binary prints for `bytes`.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+fn run(binary: &Path) -> String {
+    let output = Command::new(binary).output().unwrap();
+    assert!(output.status.success(), "{}", binary.display());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A library crate with its own assets and an app with its own, in one
+/// binary: two tables, two libraries, no clash; and the library's table
+/// reaches the app through its rlib.
+#[test]
+fn a_library_s_table_and_the_app_s_table_link_into_one_binary() {
+    let fixture = app_and_library("embed-two");
     let binary = fixture.build_ok();
-    let output = Command::new(&binary).output().unwrap();
-    assert!(output.status.success());
     assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        "app.css main { margin: 0 }\nui.css button { border: 0 }\n"
+        run(&binary),
+        format!(
+            "app.css 19 {:016x} main {{ margin: 0 }}\nui.css 21 {:016x} button {{ border: 0 }}\n",
+            fnv(b"main { margin: 0 }\n"),
+            fnv(b"button { border: 0 }\n")
+        )
+    );
+}
+
+/// The linked table under every link setup a user may choose, on this
+/// target: the default linker, lld, fat LTO, one codegen unit with
+/// `panic = "abort"`, and a static glibc. Each binary holds exactly the
+/// bytes of both tables.
+#[test]
+fn the_table_links_under_every_link_setup() {
+    let fixture = app_and_library("embed-setups");
+    let noise: Vec<u8> = (0..300_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    fixture.write("assets/noise.bin", &noise);
+    let expected = format!(
+        "app.css 19 {:016x} main {{ margin: 0 }}\nnoise.bin 300000 {:016x} \nui.css 21 {:016x} button {{ border: 0 }}\n",
+        fnv(b"main { margin: 0 }\n"),
+        fnv(&noise),
+        fnv(b"button { border: 0 }\n")
+    );
+    let check = |setup: &str, binary: PathBuf| {
+        assert_eq!(run(&binary), expected, "{setup}");
+        binary
+    };
+    check("the default linker", fixture.build_ok());
+    let ok = |r: Result<PathBuf, asset_tests::fixture::BuildFailure>| {
+        r.unwrap_or_else(|f| panic!("{}", f.stderr))
+    };
+    let lld_binary = check(
+        "lld",
+        ok(fixture.rustc_with(&["-C", "link-arg=-fuse-ld=lld"], &[])),
+    );
+    let readelf = |args: &[&str], binary: &Path| {
+        let output = Command::new("readelf")
+            .args(args)
+            .arg(binary)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let comment = readelf(&["--string-dump=.comment"], &lld_binary);
+    assert!(comment.contains("LLD"), "linked by lld: {comment}");
+    let static_binary = check(
+        "a static glibc",
+        ok(fixture.rustc_with(&["-C", "target-feature=+crt-static"], &[])),
+    );
+    let headers = readelf(&["--program-headers", "--wide"], &static_binary);
+    assert!(!headers.contains("INTERP"), "statically linked: {headers}");
+    check(
+        "fat LTO",
+        ok(fixture.build_with_env(&[("CARGO_PROFILE_DEV_LTO", "fat")])),
+    );
+    check(
+        "one codegen unit, panic = abort",
+        ok(fixture.build_with_env(&[
+            ("CARGO_PROFILE_DEV_CODEGEN_UNITS", "1"),
+            ("CARGO_PROFILE_DEV_PANIC", "abort"),
+        ])),
     );
 }
