@@ -9,6 +9,10 @@
 # Usage, from the repository root: bash benches/table.sh [N:S ...]
 # (default 20000:100 2000:100 2000:16384). Needs cargo and GNU time.
 # ASSET_BUILD_EMBED=include_bytes measures the include_bytes! form.
+# BENCH_TARGET=<triple> (e.g. x86_64-pc-windows-msvc, aarch64-apple-darwin;
+# `rustup target add` it first) builds the crate as a library for that
+# target instead: rustc's whole compile of the crate for the target,
+# without a link, which needs that target's linker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benches/lib.sh
@@ -24,10 +28,19 @@ mkdir -p "$WORK"
 rm -rf "$CRATE" && mkdir -p "$CRATE/src"
 sed "s|@ROOT@|$ROOT|g" benches/corpus/Cargo.toml.in >"$CRATE/Cargo.toml"
 cp benches/corpus/build.rs "$CRATE/"
-cp benches/corpus/src/main.rs "$CRATE/src/"
+SOURCE=main.rs
+TARGET_ARGS=()
+if [ -n "${BENCH_TARGET:-}" ]; then
+    SOURCE=lib.rs
+    TARGET_ARGS=(--lib --target "$BENCH_TARGET")
+    echo '//! The table, for a target this machine cannot link for.' >"$CRATE/src/lib.rs"
+    echo 'asset_runtime::include_assets!(pub static ASSETS);' >>"$CRATE/src/lib.rs"
+else
+    cp benches/corpus/src/main.rs "$CRATE/src/"
+fi
 cp Cargo.lock "$CRATE/Cargo.lock"
 
-echo "Load before: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo "Target: ${BENCH_TARGET:-the host}. Load before: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo ""
 echo "| assets | bytes per file | profile | assets.rs bytes | table, bytes | rustc wall s | rustc peak RSS MiB |"
 echo "|---|---|---|---|---|---|---|"
@@ -42,14 +55,14 @@ for spec in "${@:-20000:100 2000:100 2000:16384}"; do
         fi
         for profile in dev release; do
             : >"$RUSTC_TIMES"
-            (cd "$CRATE" && BENCH_ASSETS=$dir cargo build --quiet --profile "$profile")
+            (cd "$CRATE" && BENCH_ASSETS=$dir cargo build --quiet --profile "$profile" "${TARGET_ARGS[@]}")
             # Once more after a touch: rustc alone (the build script does not run).
             : >"$RUSTC_TIMES"
-            touch "$CRATE/src/main.rs"
-            (cd "$CRATE" && BENCH_ASSETS=$dir cargo build --quiet --profile "$profile")
+            touch "$CRATE/src/$SOURCE"
+            (cd "$CRATE" && BENCH_ASSETS=$dir cargo build --quiet --profile "$profile" "${TARGET_ARGS[@]}")
             read -r w r _ _ <"$RUSTC_TIMES"
             profile_dir=$([ "$profile" = dev ] && echo debug || echo release)
-            out=$(dirname "$(ls -t "$CARGO_TARGET_DIR"/$profile_dir/build/bench-corpus-*/out/asset-build/assets.rs | head -1)")
+            out=$(dirname "$(ls -t "$CARGO_TARGET_DIR"/${BENCH_TARGET:+$BENCH_TARGET/}$profile_dir/build/bench-corpus-*/out/asset-build/assets.rs | head -1)")
             # The table: a static library where it is linked, else table.bin.
             table=$(table_of "$out")
             echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(set -- $table; [ $# -eq 1 ] && basename "$1" || echo "table.bin + $(($# - 1)) parts") $(size_of $table) | $w | $((r / 1024)) |"

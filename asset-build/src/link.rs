@@ -10,18 +10,9 @@
 //! reads it. See BENCHMARKS.md, "Generated code".
 //!
 //! The object is written by the `object` crate and the library by
-//! `ar_archive_writer` (rustc's own archive writer), for three families of
-//! targets ([`target`]):
-//!
-//! | targets | object | library |
-//! |---|---|---|
-//! | Linux, Android and the BSDs: x86-64, x86, AArch64, ARM, RISC-V, PowerPC, s390x, LoongArch, SPARC64 | ELF, with the flags each architecture's linker checks | `lib<name>.a`, GNU |
-//! | macOS, iOS, tvOS, watchOS, visionOS: x86-64, AArch64 | Mach-O, with a build-version command | `lib<name>.a`, Darwin |
-//! | Windows: x86-64, x86, AArch64 | COFF (`@feat.00` set) | `<name>.lib` (MSVC, COFF archive), `lib<name>.a` (GNU) |
-//!
-//! Everything else (wasm, MIPS, UEFI, ...) and Miri, which cannot read
-//! native statics, get `include_bytes!` parts.
-//! `ASSET_BUILD_EMBED=include_bytes` forces them everywhere.
+//! `ar_archive_writer` (rustc's own archive writer); [`Embed`] lists the
+//! targets, [`target`] says what each one's object looks like, and
+//! [`write`] writes them.
 
 mod target;
 mod write;
@@ -34,6 +25,17 @@ pub(crate) use write::{is_library, library_file, write_library};
 pub const EMBED_ENV: &str = "ASSET_BUILD_EMBED";
 
 /// How the generated code gets the table's bytes.
+///
+/// The table is linked by default on these targets:
+///
+/// | targets | object | library |
+/// |---|---|---|
+/// | Linux, Android and the BSDs: x86-64, x86, AArch64, ARM, RISC-V, PowerPC, s390x, LoongArch, SPARC64 | ELF, with the flags each architecture's linker checks (RISC-V's and LoongArch's float ABI, ARM's EABI version, PowerPC64's ELF ABI) | `lib<name>.a`, GNU |
+/// | macOS, iOS, tvOS, watchOS, visionOS: x86-64, AArch64 | Mach-O, with a build-version command (the platform, and the deployment target or rustc's default) | `lib<name>.a`, Darwin |
+/// | Windows: x86-64, x86, AArch64 | COFF (`@feat.00` set, as 32-bit x86's SAFESEH asks) | `<name>.lib` (MSVC, COFF archive), `lib<name>.a` (GNU) |
+///
+/// Everything else (wasm, MIPS, UEFI, bare metal, ...) and Miri, which
+/// cannot read native statics, get [`Embed::IncludeBytes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Embed {
     /// `include_bytes!` of `table.bin` (the index) and its parts
