@@ -242,3 +242,85 @@ pub(crate) fn write_archive(
     let member = NewArchiveMember::new(object, &DEFAULT_OBJECT_READER, MEMBER.to_owned());
     write_archive_to_stream(out, &[member], format.archive, false, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::Target;
+
+    fn format(triple: &str) -> Format {
+        Target::parse_for_tests(triple).format().unwrap()
+    }
+
+    #[test]
+    fn library_names_follow_the_target() {
+        let msvc = format("x86_64-pc-windows-msvc");
+        let linux = format("x86_64-unknown-linux-gnu");
+        assert_eq!(library_file(&msvc, "asset_table_1"), "asset_table_1.lib");
+        assert_eq!(library_file(&linux, "asset_table_1"), "libasset_table_1.a");
+        assert_eq!(is_library("asset_table_1.lib"), Some("asset_table_1"));
+        assert_eq!(is_library("libasset_table_1.a"), Some("asset_table_1"));
+        assert_eq!(is_library("libother.a"), None);
+        assert_eq!(is_library("table.bin"), None);
+    }
+
+    #[test]
+    fn a_table_too_large_for_the_format_is_an_error_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("libasset_table_x.a");
+        for (triple, len) in [
+            ("aarch64-apple-darwin", 5 << 30),
+            ("x86_64-pc-windows-msvc", 5 << 30),
+            ("i686-unknown-linux-gnu", 5 << 30),
+            ("x86_64-unknown-linux-gnu", 10_000_000_000),
+        ] {
+            let err = write_library(&path, &format(triple), "s", len, |_, _| {
+                panic!("{triple}: nothing is written")
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.contains(&format!("the table is {len} bytes"))
+                    && err.contains("ASSET_BUILD_EMBED=include_bytes"),
+                "{triple}: {err}"
+            );
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_short_table_is_an_error_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("libasset_table_x.a");
+        let err = write_library(
+            &path,
+            &format("x86_64-unknown-linux-gnu"),
+            "s",
+            10,
+            |out, _| {
+                out.write_all(b"abc").unwrap();
+                Ok(3)
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("3 bytes, not 10"), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// The same input gives the same bytes: no time stamp, no process id.
+    #[test]
+    fn the_library_is_deterministic() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str| {
+            let path = dir.path().join(name);
+            write_library(&path, &format("aarch64-apple-darwin"), "s", 5, |out, _| {
+                out.write_all(b"hello").unwrap();
+                Ok(5)
+            })
+            .unwrap();
+            std::fs::read(path).unwrap()
+        };
+        assert_eq!(write("liba.a"), write("libb.a"));
+    }
+}
