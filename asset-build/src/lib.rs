@@ -153,9 +153,7 @@
 //! either; elsewhere (wasm, say) they come in through `include_bytes!`
 //! (see [`Pipeline::embed`]).
 
-// One `unsafe` block, allowed where it is: the memory map the linked
-// table's writers read (link/write.rs).
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // The examples show whole `build.rs` files, `fn main` included.
 #![allow(clippy::needless_doctest_main)]

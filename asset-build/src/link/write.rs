@@ -1,19 +1,23 @@
 //! Writing the object (`object`) and the library around it
-//! (`ar_archive_writer`).
+//! (`ar_archive_writer`), with the table streamed rather than held.
 //!
-//! The table is written to a file first, and both writers read their
-//! input through a memory map: the object's section borrows the table's
-//! pages and the archive's member borrows the object's, so the build
-//! script never holds the table in its heap, and the disk holds at most
-//! two copies of it while the library is written (the table and the
-//! object, then the object and the library).
+//! Both writers want the bytes they write as one slice. They get the
+//! object with its table section left as zeros in memory the process
+//! never touches (a zeroed allocation of that size: the system maps no
+//! page for it until it is written, and reading it maps none either),
+//! and the archive goes straight to its file; then the table is streamed
+//! from the blob store over those zeros, at the place the archive writer
+//! put the member. The build script's memory stays that of the headers
+//! whatever the table's size, and the table is written to disk once.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::path::Path;
 
 use ar_archive_writer::{DEFAULT_OBJECT_READER, NewArchiveMember, write_archive_to_stream};
-use object::write::{MachOBuildVersion, Mangling, Object, StandardSection, Symbol, SymbolSection};
+use object::write::{
+    MachOBuildVersion, Mangling, Object, StandardSection, Symbol, SymbolSection, WritableBuffer,
+};
 use object::{BinaryFormat, FileFlags, SectionKind, SymbolFlags, SymbolKind, SymbolScope, elf};
 
 use super::{EMBED_ENV, Format};
@@ -56,8 +60,8 @@ fn largest_table(format: &Format) -> u64 {
 
 /// Writes the library at `path`: an archive whose one member is an object
 /// for `format` defining `symbol` as the `len` bytes that `data` writes
-/// (it gets the file it writes to, for its errors), in a read-only section
-/// of their own.
+/// (it gets the library's path, for its errors), in a read-only section
+/// of their own. The file is renamed into place only once whole.
 pub(crate) fn write_library(
     path: &Path,
     format: &Format,
@@ -65,92 +69,114 @@ pub(crate) fn write_library(
     len: u64,
     data: impl FnOnce(&mut BufWriter<File>, &Path) -> Result<u64, Error>,
 ) -> Result<(), Error> {
-    let write_err = |path: &Path, source| Error::Write {
+    let write_err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
     };
     let largest = largest_table(format);
     if len > largest {
-        return Err(write_err(
-            path,
-            io::Error::other(format!(
-                "the table is {len} bytes, more than a {:?} object in an archive holds ({largest} bytes); set {EMBED_ENV}=include_bytes",
-                format.binary
+        return Err(write_err(io::Error::other(format!(
+            "the table is {len} bytes, more than a {:?} object in an archive holds ({largest} bytes); set {EMBED_ENV}=include_bytes",
+            format.binary
+        ))));
+    }
+    let zeros = vec![
+        0u8;
+        usize::try_from(len)
+            .map_err(io::Error::other)
+            .map_err(write_err)?
+    ];
+    let mut image = Image::new(&zeros);
+    object(format, symbol, &zeros)
+        .emit(&mut image)
+        .map_err(|e| write_err(io::Error::other(format!("writing the object: {e}"))))?;
+    let data_at = image.data_at(len).map_err(write_err)?;
+    crate::emit::write_streamed(path, |out| {
+        let member_at = write_archive(format, image.bytes(), out).map_err(write_err)?;
+        out.seek(SeekFrom::Start(member_at + data_at))
+            .map_err(write_err)?;
+        let written = data(out, path)?;
+        if written != len {
+            return Err(write_err(io::Error::other(format!(
+                "the table changed size while it was written ({written} bytes, not {len})"
+            ))));
+        }
+        Ok(())
+    })
+}
+
+/// The object as the writer emits it, in a zeroed allocation reserved at
+/// the object's size: everything but the table section is copied in, and
+/// the section's place is only noted.
+struct Image<'d> {
+    bytes: Vec<u8>,
+    len: usize,
+    /// The section's bytes, recognised by their address.
+    table: &'d [u8],
+    table_at: Option<usize>,
+}
+
+impl<'d> Image<'d> {
+    fn new(table: &'d [u8]) -> Image<'d> {
+        Image {
+            bytes: Vec::new(),
+            len: 0,
+            table,
+            table_at: None,
+        }
+    }
+
+    /// Makes room for `end` bytes; the writers reserve the whole size
+    /// first, so this allocates once, zeroed and untouched.
+    fn room(&mut self, end: usize) {
+        if self.bytes.len() < end {
+            let mut bigger = vec![0u8; end];
+            bigger[..self.len].copy_from_slice(&self.bytes[..self.len]);
+            self.bytes = bigger;
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// Where the table's bytes go in the object.
+    fn data_at(&self, len: u64) -> io::Result<u64> {
+        match self.table_at {
+            Some(at) => Ok(at as u64),
+            None if len == 0 => Ok(0),
+            None => Err(io::Error::other(
+                "the object writer did not write the table's section",
             )),
-        ));
+        }
     }
-    let table_path = beside(path, ".table.tmp");
-    let object_path = beside(path, ".o.tmp");
-    let written = (|| {
-        write_file(&table_path, |out| {
-            let written = data(out, &table_path)?;
-            if written != len {
-                return Err(write_err(
-                    &table_path,
-                    io::Error::other(format!(
-                        "the table changed size while it was written ({written} bytes, not {len})"
-                    )),
-                ));
-            }
-            Ok(())
-        })?;
-        let table = map(&table_path).map_err(|e| write_err(&table_path, e))?;
-        write_file(&object_path, |out| {
-            write_object(format, symbol, &table, out).map_err(|e| write_err(&object_path, e))
-        })?;
-        drop(table);
-        let _ = fs::remove_file(&table_path);
-        let object = map(&object_path).map_err(|e| write_err(&object_path, e))?;
-        crate::emit::write_streamed(path, |out| {
-            write_archive(format, &object, out).map_err(|e| write_err(path, e))
-        })
-    })();
-    let _ = fs::remove_file(&table_path);
-    let _ = fs::remove_file(&object_path);
-    written
 }
 
-/// `path` with `suffix` added to its name.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-/// Writes a scratch file (no fsync: it is removed once read).
-fn write_file(
-    path: &Path,
-    body: impl FnOnce(&mut BufWriter<File>) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let write_err = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(path).map_err(write_err)?);
-    body(&mut out)?;
-    out.flush().map_err(write_err)
-}
-
-/// The file's bytes, mapped read-only.
-#[allow(unsafe_code)]
-fn map(path: &Path) -> io::Result<Mapped> {
-    let file = File::open(path)?;
-    if file.metadata()?.len() == 0 {
-        return Ok(Mapped(None));
+impl WritableBuffer for Image<'_> {
+    fn len(&self) -> usize {
+        self.len
     }
-    // SAFETY: the file is this build's own scratch file in its output
-    // folder; nothing else writes it while the map lives.
-    Ok(Mapped(Some(unsafe { memmap2::Mmap::map(&file)? })))
-}
 
-/// A read-only map (none for an empty file, which cannot be mapped).
-struct Mapped(Option<memmap2::Mmap>);
+    fn reserve(&mut self, size: usize) -> Result<(), ()> {
+        self.room(size);
+        Ok(())
+    }
 
-impl std::ops::Deref for Mapped {
-    type Target = [u8];
+    fn resize(&mut self, new_len: usize) {
+        // Past `len` the allocation is still zeros.
+        self.room(new_len);
+        self.len = new_len;
+    }
 
-    fn deref(&self) -> &[u8] {
-        self.0.as_deref().unwrap_or(&[])
+    fn write_bytes(&mut self, val: &[u8]) {
+        let end = self.len + val.len();
+        self.room(end);
+        if !val.is_empty() && std::ptr::eq(val, self.table) {
+            self.table_at = Some(self.len);
+        } else {
+            self.bytes[self.len..end].copy_from_slice(val);
+        }
+        self.len = end;
     }
 }
 
@@ -220,27 +246,53 @@ pub(crate) fn object<'a>(format: &Format, symbol: &str, data: &'a [u8]) -> Objec
     obj
 }
 
-/// Writes the object (see [`object`]) to `out`.
-pub(crate) fn write_object(
-    format: &Format,
-    symbol: &str,
-    data: &[u8],
-    out: impl Write,
-) -> io::Result<()> {
-    object(format, symbol, data)
-        .write_stream(out)
-        .map_err(|e| io::Error::other(format!("writing the object: {e}")))
-}
-
 /// Writes the archive of the format's kind, with a symbol table, whose one
-/// member is `object`.
+/// member is `object`; returns where the member's bytes start in `out`.
 pub(crate) fn write_archive(
     format: &Format,
     object: &[u8],
     out: &mut (impl Write + Seek),
-) -> io::Result<()> {
+) -> io::Result<u64> {
     let member = NewArchiveMember::new(object, &DEFAULT_OBJECT_READER, MEMBER.to_owned());
-    write_archive_to_stream(out, &[member], format.archive, false, None)
+    let mut placing = Placing {
+        out,
+        member: object,
+        member_at: None,
+    };
+    write_archive_to_stream(&mut placing, &[member], format.archive, false, None)?;
+    placing
+        .member_at
+        .ok_or_else(|| io::Error::other("the archive writer did not write the object"))
+}
+
+/// A writer that notes where the member's bytes (recognised by their
+/// address) begin.
+struct Placing<'a, W> {
+    out: &'a mut W,
+    member: &'a [u8],
+    member_at: Option<u64>,
+}
+
+impl<W: Write + Seek> Write for Placing<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.member_at.is_none()
+            && !buf.is_empty()
+            && std::ptr::eq(buf.as_ptr(), self.member.as_ptr())
+        {
+            self.member_at = Some(self.out.stream_position()?);
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl<W: Write + Seek> Seek for Placing<'_, W> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.out.seek(pos)
+    }
 }
 
 #[cfg(test)]
@@ -306,6 +358,43 @@ mod tests {
         .to_string();
         assert!(err.contains("3 bytes, not 10"), "{err}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// The library streamed over zeros is byte for byte the one the
+    /// writers give with the table in memory, for every format.
+    #[test]
+    fn the_streamed_library_is_the_one_written_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let data: Vec<u8> = (0..70_001u32).map(|i| (i * 31 + 7) as u8).collect();
+        for triple in [
+            "x86_64-unknown-linux-gnu",
+            "i686-unknown-linux-gnu",
+            "aarch64-apple-darwin",
+            "x86_64-pc-windows-msvc",
+            "i686-pc-windows-gnu",
+        ] {
+            let format = format(triple);
+            let path = dir.path().join(triple);
+            write_library(
+                &path,
+                &format,
+                "asset_table_t",
+                data.len() as u64,
+                |out, _| {
+                    out.write_all(&data).unwrap();
+                    Ok(data.len() as u64)
+                },
+            )
+            .unwrap();
+            let object = object(&format, "asset_table_t", &data).write().unwrap();
+            let mut expected = io::Cursor::new(Vec::new());
+            let member = NewArchiveMember::new(&object, &DEFAULT_OBJECT_READER, MEMBER.to_owned());
+            write_archive_to_stream(&mut expected, &[member], format.archive, false, None).unwrap();
+            assert!(
+                std::fs::read(&path).unwrap() == expected.into_inner(),
+                "{triple}: the streamed library differs"
+            );
+        }
     }
 
     /// The same input gives the same bytes: no time stamp, no process id.
