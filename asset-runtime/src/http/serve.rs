@@ -8,7 +8,7 @@
 //! 3. the variant: a delta when `Available-Dictionary` names a dictionary
 //!    the asset has one for and `Accept-Encoding` lists its coding (`dcb`,
 //!    `dcz`; RFC 9842 §6), and the request has no `Range`; else
-//!    `Accept-Encoding` picks one ([`negotiate`](crate::negotiate)); a
+//!    `Accept-Encoding` picks one ([`negotiate`](super::negotiate)); a
 //!    `Range` request that will be honoured picks the identity bytes;
 //! 4. `If-Match` that fails (strong comparison) -> 412;
 //! 5. `If-Unmodified-Since`: ignored, because the assets have no modification
@@ -45,12 +45,11 @@ use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 
-use crate::conditional::Precondition;
-use crate::range::{self, RangeRequest};
-use crate::{
-    Asset, Assets, Body, Encoding, Lookup, ServeOptions, UnknownHash, Variant, conditional, date,
-    rolling,
-};
+use super::conditional::{self, Precondition};
+use super::date;
+use super::range::{self, RangeRequest};
+use crate::deploy::rolling;
+use crate::{Asset, Assets, Body, Encoding, Lookup, ServeOptions, UnknownHash, Variant};
 use policy::PolicyHeaders;
 use variant::{Vary, delta, ordinary, served};
 
@@ -112,8 +111,8 @@ pub fn serve(
 ) -> Option<Response<Body>> {
     let path = decode(path)?;
     #[cfg(debug_assertions)]
-    if assets.is_dev() && path == crate::live_reload::VERSION_PATH {
-        return Some(crate::live_reload::version_response(assets));
+    if assets.is_dev() && path == crate::templates::live_reload::VERSION_PATH {
+        return Some(crate::templates::live_reload::version_response(assets));
     }
     let (asset, cache_control, hashed) = match assets.lookup(&path) {
         Some(Lookup::Hashed(asset)) => (asset, &options.immutable_cache_control, true),

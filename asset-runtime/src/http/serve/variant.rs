@@ -4,7 +4,8 @@
 use http::header::{self, HeaderMap, HeaderValue};
 
 use super::AVAILABLE_DICTIONARY;
-use crate::{Asset, Encoding, Variant, negotiate};
+use crate::http::negotiate;
+use crate::{Asset, Encoding, Variant};
 
 /// Whether this build serves variants in `encoding`: zstd only with the
 /// `zstd` feature.
