@@ -1,15 +1,18 @@
-//! [`Pipeline`]: the settings of a build and the entry point that runs
-//! its stages (`discover`, `stages`, `emit`, or `dev` in development mode).
+//! [`Pipeline`]: the settings of a build and the entry points that run
+//! it (`run`, `try_run`: the `cargo::` lines around a run). What a run
+//! does, its stages (`discover`, `stages`, `emit`, or `dev` in development
+//! mode), is in `run.rs`; what it produced, [`Report`], in `report.rs`.
+
+mod report;
+mod run;
 
 use std::path::{Path, PathBuf};
 
-use asset_manifest::layout::OUTPUT_DIR;
-
-use crate::earlier::{self, EARLIER_ENV, History};
+use crate::Error;
+use crate::earlier::{self, EARLIER_ENV};
 use crate::link::{EMBED_ENV, Embed};
-use crate::shared_cache::SharedCache;
-use crate::store::BlobStore;
-use crate::{Error, dev, discover, emit, glob, rewrite, stages, templates};
+
+pub use report::{AssetReport, Report};
 
 /// The default of [`Pipeline::keep_names`]: names that carry a bundler's
 /// digest, such as `app-3f2a1b9c.digested.js`.
@@ -37,66 +40,9 @@ pub struct Pipeline {
     release_history: Option<bool>,
 }
 
-/// The largest earlier version used as a dictionary: 16 MiB, a `dcb`
-/// stream's whole window.
-const MAX_DICTIONARY: u64 = 16 << 20;
-
 /// The environment variable that turns development mode on (`1`, `true`
 /// or `yes`) when [`Pipeline::dev`] was not called.
 pub const DEV_ENV: &str = "ASSET_DEV";
-
-/// What a run produced.
-#[derive(Debug)]
-pub struct Report {
-    /// Every asset, ordered by logical path.
-    pub assets: Vec<AssetReport>,
-    /// The generated Rust file (included by `include_assets!`).
-    pub code_path: PathBuf,
-    /// The manifest (logical path -> hashed path, integrity, sizes).
-    pub manifest_path: PathBuf,
-    /// Where the table's static library is, when it is linked
-    /// ([`Pipeline::embed`]); [`Pipeline::run`] passes it to rustc.
-    pub link_search: Option<PathBuf>,
-    /// How many compressed variants came from the cache instead of being
-    /// compressed again.
-    pub cache_hits: usize,
-    /// Of [`Report::cache_hits`], how many came from the cache shared
-    /// across profiles (see [`Pipeline::shared_cache`]).
-    pub shared_cache_hits: usize,
-    /// How many compressions ran.
-    pub compressions: usize,
-    /// Every folder and file the crate must be rebuilt for.
-    pub watched: Vec<PathBuf>,
-    /// Missing references allowed by [`Pipeline::allow_missing`], one line
-    /// each; [`Pipeline::try_run`] prints them as `cargo::warning`.
-    pub warnings: Vec<String>,
-}
-
-/// One asset of a [`Report`].
-#[derive(Debug, Clone)]
-pub struct AssetReport {
-    /// `css/app.css`.
-    pub logical_path: String,
-    /// `css/app.3f2a1b9c4d5e6f70.css`.
-    pub hashed_path: String,
-    /// The full URL under the prefix.
-    pub url: String,
-    /// `sha384-...`.
-    pub integrity: String,
-    /// The `Content-Type`.
-    pub content_type: String,
-    /// Size of the identity bytes.
-    pub size: u64,
-    /// Sizes of the kept compressed variants, by coding name (`br`, `gzip`).
-    pub compressed: Vec<(&'static str, u64)>,
-    /// The `Use-As-Dictionary` value of its hashed URL, if it offers one.
-    pub use_as_dictionary: Option<String>,
-    /// The kept deltas: coding name (`dcb`, `dcz`), the dictionary's
-    /// SHA-256 in hex, and the size.
-    pub deltas: Vec<(&'static str, String, u64)>,
-    /// How many references to other assets were rewritten in it.
-    pub references: usize,
-}
 
 impl Pipeline {
     /// A pipeline over one folder, relative to the crate's
@@ -412,191 +358,6 @@ impl Pipeline {
         }
         Ok(report)
     }
-
-    fn build(self) -> Result<Report, Error> {
-        let manifest_dir = match self.manifest_dir {
-            Some(dir) => dir,
-            None => env_path("CARGO_MANIFEST_DIR")?,
-        };
-        let out_dir = match self.out_dir {
-            Some(dir) => dir,
-            None => env_path("OUT_DIR")?,
-        };
-        let prefix = asset_manifest::prefix::normalize(&self.url_prefix)
-            .ok_or_else(|| Error::InvalidUrlPrefix(self.url_prefix.clone()))?;
-        let roots: Vec<PathBuf> = self.folders.iter().map(|f| manifest_dir.join(f)).collect();
-
-        let mut settings = stages::Settings {
-            scan: rewrite::ScanOptions {
-                js_imports: self.rewrite_js_imports,
-            },
-            keep_names: glob::GlobSet::new(&self.keep_names)?,
-            allow_missing: glob::GlobSet::new(&self.allow_missing)?,
-            prefix: prefix.clone(),
-            dictionaries: stages::Dictionaries {
-                on: self.dictionaries,
-                only: (!self.dictionary_files.is_empty())
-                    .then(|| glob::GlobSet::new(&self.dictionary_files))
-                    .transpose()?,
-                earlier: Vec::new(),
-                depth: self.delta_depth,
-            },
-        };
-
-        let found = discover::walk(&roots, self.include_hidden)?;
-        let template_folders: Vec<PathBuf> = self
-            .template_folders
-            .iter()
-            .map(|f| manifest_dir.join(f))
-            .collect();
-        let (template_files, unknown) =
-            templates::check(&template_folders, found.sources.keys().map(String::as_str))?;
-        if !unknown.is_empty() {
-            return Err(Error::UnknownTemplateAssets(unknown));
-        }
-        let output = out_dir.join(OUTPUT_DIR);
-        let dev = self.dev.unwrap_or_else(|| {
-            std::env::var(DEV_ENV).is_ok_and(|v| {
-                matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
-            })
-        });
-        if dev {
-            let mut report = dev::build(&found, &roots, &output, &settings)?;
-            report.watched.extend(template_files);
-            return Ok(report);
-        }
-        let embed = match self.embed {
-            Some(embed) => embed.check(),
-            None => Embed::from_env(),
-        }
-        .map_err(Error::Table)?;
-        let shared = match self.shared_cache {
-            Some(Some(dir)) => Some(SharedCache::in_dir(dir)),
-            Some(None) => None,
-            None => SharedCache::locate(&out_dir),
-        };
-        // Earlier releases, for deltas: the folders named, then this
-        // target directory's own release builds.
-        let mut warnings = Vec::new();
-        let mut watched_earlier = Vec::new();
-        let deltas = self.dictionaries && self.delta_depth > 0;
-        let history = match &shared {
-            Some(cache) if deltas && records_history(self.release_history) => {
-                Some(History::new(cache.root(), &roots))
-            }
-            _ => None,
-        };
-        if deltas {
-            let wanted = found
-                .sources
-                .keys()
-                .filter(|l| settings.dictionaries.offers(l))
-                .cloned()
-                .collect();
-            let env_folders = std::env::var_os(EARLIER_ENV)
-                .map(|v| std::env::split_paths(&v).collect::<Vec<_>>())
-                .unwrap_or_default();
-            let folders: Vec<PathBuf> = self
-                .earlier_releases
-                .iter()
-                .map(|f| manifest_dir.join(f))
-                .chain(
-                    env_folders
-                        .into_iter()
-                        .filter(|p| !p.as_os_str().is_empty()),
-                )
-                .collect();
-            let (earlier, watched) = earlier::gather(
-                &folders,
-                &wanted,
-                self.delta_depth,
-                history.as_ref(),
-                MAX_DICTIONARY,
-                &mut warnings,
-            );
-            settings.dictionaries.earlier = earlier;
-            watched_earlier = watched;
-        }
-
-        let store = BlobStore::open(&output, shared)?;
-        let built = stages::run(&found, &store, &settings)?;
-        let emitted = emit::emit(&built, &store, &output, &prefix, embed)?;
-        if let Some(history) = &history {
-            let offered: Vec<_> = built
-                .assets
-                .iter()
-                .filter(|a| a.use_as_dictionary.is_some())
-                .map(|a| {
-                    (
-                        a.logical.clone(),
-                        *a.print.digest(),
-                        store.path(a.print.hex()),
-                    )
-                })
-                .collect();
-            history.record(&offered, self.delta_depth);
-        }
-        warnings.extend(built.warnings.iter().cloned());
-
-        let assets = built
-            .assets
-            .iter()
-            .map(|a| AssetReport {
-                logical_path: a.logical.clone(),
-                hashed_path: a.hashed.clone(),
-                url: a.url.clone(),
-                integrity: a.integrity.clone(),
-                content_type: a.content_type.clone(),
-                size: a.size,
-                compressed: a
-                    .variants
-                    .iter()
-                    .map(|v| (v.codec.encoding().token(), v.size))
-                    .collect(),
-                use_as_dictionary: a.use_as_dictionary.clone(),
-                deltas: a
-                    .deltas
-                    .iter()
-                    .map(|d| {
-                        (
-                            d.encoding.token(),
-                            asset_manifest::fingerprint::hex(&d.dictionary),
-                            d.size,
-                        )
-                    })
-                    .collect(),
-                references: a.references,
-            })
-            .collect();
-        Ok(Report {
-            assets,
-            code_path: emitted.code_path,
-            manifest_path: emitted.manifest_path,
-            link_search: emitted.link_search,
-            cache_hits: built.cache_hits,
-            shared_cache_hits: built.shared_hits,
-            compressions: built.compressions,
-            watched: found
-                .watched()
-                .into_iter()
-                .chain(template_files)
-                .chain(watched_earlier)
-                .collect(),
-            warnings,
-        })
-    }
-}
-
-/// [`Pipeline::release_history`]'s setting, else on in the `release`
-/// profile.
-fn records_history(setting: Option<bool>) -> bool {
-    setting.unwrap_or_else(|| std::env::var("PROFILE").is_ok_and(|p| p == "release"))
-}
-
-fn env_path(var: &'static str) -> Result<PathBuf, Error> {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .ok_or(Error::MissingEnv(var))
 }
 
 #[cfg(test)]

@@ -4,17 +4,17 @@
 use http::HeaderValue;
 
 use crate::Encoding;
-use crate::range::RangeRequest;
+use crate::http::range::RangeRequest;
 
 /// `Accept-Encoding` negotiation: an index into `stored`.
 pub fn negotiate(values: &[HeaderValue], stored: &[Encoding]) -> usize {
-    crate::negotiate::negotiate(values, stored.iter().copied())
+    crate::http::negotiate::negotiate(values, stored.iter().copied())
 }
 
 /// `Range`: `None` to send everything, `Some(None)` for 416,
 /// `Some(Some((start, end)))` for bytes `start..=end`.
 pub fn range(value: &HeaderValue, len: u64) -> Option<Option<(u64, u64)>> {
-    match crate::range::parse(value, len) {
+    match crate::http::range::parse(value, len) {
         RangeRequest::Full => None,
         RangeRequest::Unsatisfiable => Some(None),
         RangeRequest::Partial { start, end } => Some(Some((start, end))),
@@ -23,17 +23,17 @@ pub fn range(value: &HeaderValue, len: u64) -> Option<Option<(u64, u64)>> {
 
 /// `If-None-Match` (weak comparison).
 pub fn none_match(values: &[HeaderValue], etag: &str) -> bool {
-    crate::conditional::none_match(values, etag)
+    crate::http::conditional::none_match(values, etag)
 }
 
 /// `If-Match` (strong comparison).
 pub fn strong_match(values: &[HeaderValue], etag: &str) -> bool {
-    crate::conditional::strong_match(values, etag)
+    crate::http::conditional::strong_match(values, etag)
 }
 
 /// `If-Range` (strong comparison, one tag).
 pub fn if_range(value: &HeaderValue, etag: &str) -> bool {
-    crate::conditional::if_range_matches(value, etag)
+    crate::http::conditional::if_range_matches(value, etag)
 }
 
 /// `Available-Dictionary`: the SHA-256 a client names, if the value is one.
@@ -44,5 +44,5 @@ pub fn available_dictionary(value: &HeaderValue) -> Option<[u8; 32]> {
 /// The q-value (thousandths) that `Accept-Encoding` lists for a
 /// dictionary coding by name (never through `*`).
 pub fn listed_q(values: &[HeaderValue], encoding: Encoding) -> u16 {
-    crate::negotiate::listed_q(values, encoding)
+    crate::http::negotiate::listed_q(values, encoding)
 }

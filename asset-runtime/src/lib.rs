@@ -114,61 +114,51 @@
 // The build.rs example shows a whole file, `fn main` included.
 #![allow(clippy::needless_doctest_main)]
 
-mod asset;
-mod assets;
-mod body;
-mod conditional;
-mod date;
-pub mod dev;
-mod example;
-pub mod export;
-mod hints;
-mod installed;
-mod live_reload;
-mod negotiate;
-mod options;
+// The folders follow the architecture: the table, the HTTP core, the
+// framework adapters, the template helpers and the deploy helpers. Public
+// modules keep their paths at the root through the `pub use`s below.
+//
+// The table comes first: rustdoc lists the `impl Assets` blocks in the
+// order their modules are declared, and the table's own methods lead.
+mod table;
+
+mod adapters;
+mod deploy;
+mod http;
 pub mod pages;
 #[cfg(feature = "publish")]
 pub mod publish;
-mod range;
-mod rolling;
-mod serve;
-mod service;
-
-#[cfg(feature = "actix-web")]
-pub mod actix;
-#[cfg(feature = "askama")]
-pub mod askama;
-#[cfg(any(feature = "tower", feature = "hyper"))]
-mod fallback;
-#[cfg(feature = "hyper")]
-mod hyper;
-#[cfg(feature = "maud")]
-pub mod maud;
-#[cfg(feature = "minijinja")]
-pub mod minijinja;
-#[cfg(feature = "tera")]
-pub mod tera;
-#[cfg(feature = "tower")]
-mod tower;
+mod templates;
 
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzz_hooks;
 
-pub use asset::{Asset, Variant};
-pub use asset_manifest::Encoding;
-pub use assets::{Assets, Iter, Lookup, UrlPrefixError};
-pub use body::Body;
+#[cfg(feature = "actix-web")]
+pub use adapters::actix;
 #[cfg(any(feature = "tower", feature = "hyper"))]
-pub use fallback::{Fallback, FallbackBody, FallbackFuture};
-pub use installed::{
+pub use adapters::fallback::{Fallback, FallbackBody, FallbackFuture};
+pub use adapters::service::AssetService;
+pub use asset_manifest::Encoding;
+pub use deploy::export;
+pub use http::body::Body;
+pub use http::options::{ServeOptions, UnknownHash};
+pub use http::serve::{AVAILABLE_DICTIONARY, REQUEST_HEADERS, USE_AS_DICTIONARY, not_found, serve};
+pub use table::asset::{Asset, Variant};
+pub use table::assets::{Assets, Iter, Lookup, UrlPrefixError};
+pub use table::dev;
+pub use table::installed::{
     UnknownAsset, asset_crossorigin, asset_integrity, asset_url, installed, installed_asset,
 };
-pub use live_reload::live_reload;
-pub use options::{ServeOptions, UnknownHash};
-pub use serve::{AVAILABLE_DICTIONARY, REQUEST_HEADERS, USE_AS_DICTIONARY, not_found, serve};
-pub use service::AssetService;
+#[cfg(feature = "askama")]
+pub use templates::askama;
+pub use templates::live_reload::live_reload;
+#[cfg(feature = "maud")]
+pub use templates::maud;
+#[cfg(feature = "minijinja")]
+pub use templates::minijinja;
+#[cfg(feature = "tera")]
+pub use templates::tera;
 
 /// The hashed URL of an asset, checked at compile time.
 ///
@@ -202,7 +192,7 @@ macro_rules! include_assets {
 /// Items used by the code that `asset-build` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::dev::{DevFile, DevTable};
-    pub use crate::example::EXAMPLE_TABLE;
+    pub use crate::table::dev::{DevFile, DevTable};
+    pub use crate::table::example::EXAMPLE_TABLE;
     pub use asset_macros::__table_path as table_path;
 }

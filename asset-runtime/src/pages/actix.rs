@@ -187,7 +187,7 @@ fn answer(decision: Decision, headers: &http::HeaderMap) -> actix_web::HttpRespo
         *response.headers_mut() = from_http(&not_modified_from(headers));
         return response;
     }
-    let failed = crate::serve::precondition_failed();
+    let failed = crate::http::serve::precondition_failed();
     let mut response = actix_web::HttpResponse::new(ActixStatus::PRECONDITION_FAILED);
     let mut copied = from_http(failed.headers());
     // actix-web writes Content-Length from the body.

@@ -263,7 +263,7 @@ fn answer<B: HttpBody>(decision: Decision, headers: &HeaderMap) -> Response<Vali
         *response.headers_mut() = not_modified_from(headers);
         return response;
     }
-    let (parts, body) = crate::serve::precondition_failed().into_parts();
+    let (parts, body) = crate::http::serve::precondition_failed().into_parts();
     Response::from_parts(parts, ValidatedBody::bytes(body.into_bytes()))
 }
 

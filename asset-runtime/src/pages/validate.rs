@@ -4,7 +4,7 @@
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
 
-use crate::conditional::{self, Precondition};
+use crate::http::conditional::{self, Precondition};
 
 /// The largest body the validator buffers to hash, by default: 1 MiB.
 /// Larger bodies, and streams that grow past the limit, pass through
@@ -80,7 +80,7 @@ pub(crate) fn not_modified_from(headers: &HeaderMap) -> HeaderMap {
         }
     }
     if !out.contains_key(header::DATE) {
-        out.insert(header::DATE, crate::date::now());
+        out.insert(header::DATE, crate::http::date::now());
     }
     out
 }

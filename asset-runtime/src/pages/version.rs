@@ -90,7 +90,7 @@ impl Version {
                 *response.headers_mut() = not_modified_from(&tagged);
                 Some(response)
             }
-            Decision::Failed => Some(crate::serve::precondition_failed()),
+            Decision::Failed => Some(crate::http::serve::precondition_failed()),
         }
     }
 }

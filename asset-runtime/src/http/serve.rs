@@ -8,7 +8,7 @@
 //! 3. the variant: a delta when `Available-Dictionary` names a dictionary
 //!    the asset has one for and `Accept-Encoding` lists its coding (`dcb`,
 //!    `dcz`; RFC 9842 §6), and the request has no `Range`; else
-//!    `Accept-Encoding` picks one ([`negotiate`](crate::negotiate)); a
+//!    `Accept-Encoding` picks one ([`negotiate`](super::negotiate)); a
 //!    `Range` request that will be honoured picks the identity bytes;
 //! 4. `If-Match` that fails (strong comparison) -> 412;
 //! 5. `If-Unmodified-Since`: ignored, because the assets have no modification
@@ -36,18 +36,22 @@
 //! absent (`Accept-Encoding`, `Range`) or as matching nothing (`If-Match`,
 //! `If-None-Match`, `If-Range`); nothing panics.
 
+mod policy;
+mod variant;
+
 use std::borrow::Cow;
 
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 
-use crate::conditional::Precondition;
-use crate::range::{self, RangeRequest};
-use crate::{
-    Asset, Assets, Body, Encoding, Lookup, ServeOptions, UnknownHash, Variant, conditional, date,
-    negotiate, rolling,
-};
+use super::conditional::{self, Precondition};
+use super::date;
+use super::range::{self, RangeRequest};
+use crate::deploy::rolling;
+use crate::{Asset, Assets, Body, Encoding, Lookup, ServeOptions, UnknownHash, Variant};
+use policy::PolicyHeaders;
+use variant::{Vary, delta, ordinary, served};
 
 /// Every request header that [`serve`] reads. An adapter for a framework
 /// with its own header types converts these and no others.
@@ -74,62 +78,6 @@ const NO_STORE: &str = "no-store";
 /// The `Cache-Control` of hashed paths: [`asset_manifest::IMMUTABLE`].
 pub(crate) fn immutable() -> HeaderValue {
     HeaderValue::from_static(asset_manifest::IMMUTABLE)
-}
-
-/// The headers of a response that come from [`ServeOptions`] rather than
-/// from the asset: `Cache-Control`, a surrogate key, CORS.
-struct PolicyHeaders<'a> {
-    cache_control: &'a HeaderValue,
-    surrogate_key: Option<(&'a HeaderName, &'static str)>,
-    cors: bool,
-    /// Whether dictionaries are offered, and which deltas may be sent.
-    options: &'a ServeOptions,
-    /// `Use-As-Dictionary`, on hashed responses only.
-    use_as_dictionary: Option<&'static str>,
-}
-
-impl<'a> PolicyHeaders<'a> {
-    fn new(
-        options: &'a ServeOptions,
-        assets: &Assets,
-        asset: &'static Asset,
-        cache_control: &'a HeaderValue,
-    ) -> Self {
-        let key = asset.encoded_logical_path(assets.build_url_prefix());
-        PolicyHeaders {
-            cache_control,
-            surrogate_key: options.surrogate_key.as_ref().map(|name| (name, key)),
-            cors: options.cors,
-            options,
-            use_as_dictionary: None,
-        }
-    }
-
-    /// Offers the asset as a dictionary, as its hashed URL does.
-    fn offering(mut self, assets: &Assets, asset: &'static Asset) -> Self {
-        if self.options.dictionaries {
-            self.use_as_dictionary = assets.use_as_dictionary(asset);
-        }
-        self
-    }
-
-    fn apply(&self, h: &mut HeaderMap) {
-        h.insert(header::CACHE_CONTROL, self.cache_control.clone());
-        if let Some((name, key)) = self.surrogate_key {
-            // Percent-encoded, so visible ASCII: a valid static value.
-            h.insert(name.clone(), HeaderValue::from_static(key));
-        }
-        if self.cors {
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            );
-        }
-        if let Some(value) = self.use_as_dictionary {
-            // Built from a percent-encoded path: visible ASCII.
-            h.insert(USE_AS_DICTIONARY, HeaderValue::from_static(value));
-        }
-    }
 }
 
 /// Answers one request for an asset table: the framework-free core that
@@ -163,8 +111,8 @@ pub fn serve(
 ) -> Option<Response<Body>> {
     let path = decode(path)?;
     #[cfg(debug_assertions)]
-    if assets.is_dev() && path == crate::live_reload::VERSION_PATH {
-        return Some(crate::live_reload::version_response(assets));
+    if assets.is_dev() && path == crate::templates::live_reload::VERSION_PATH {
+        return Some(crate::templates::live_reload::version_response(assets));
     }
     let (asset, cache_control, hashed) = match assets.lookup(&path) {
         Some(Lookup::Hashed(asset)) => (asset, &options.immutable_cache_control, true),
@@ -212,12 +160,6 @@ fn decode(path: &str) -> Option<Cow<'_, str>> {
     } else {
         Some(Cow::Borrowed(path))
     }
-}
-
-/// Whether this build serves variants in `encoding`: zstd only with the
-/// `zstd` feature.
-fn served(variant: &&Variant) -> bool {
-    variant.encoding() != Encoding::Zstd || cfg!(feature = "zstd")
 }
 
 fn respond_asset(
@@ -344,62 +286,6 @@ fn respond_asset(
         }
     }
     response
-}
-
-/// The ordinary coding `Accept-Encoding` picks among the stored ones.
-fn ordinary(asset: &'static Asset, headers: &HeaderMap) -> &'static Variant {
-    let variants = || asset.variants().iter().filter(served);
-    let stored = variants().map(|v| v.encoding());
-    let index = negotiate::negotiate(&headers.get_all(header::ACCEPT_ENCODING), stored);
-    variants().nth(index).unwrap_or(asset.identity())
-}
-
-/// The delta for the dictionary `Available-Dictionary` names, in a coding
-/// `Accept-Encoding` lists: the highest q-value, then the fewest bytes.
-/// An absent, repeated or malformed `Available-Dictionary` names none.
-fn delta(
-    deltas: impl Iterator<Item = &'static Variant> + Clone,
-    headers: &HeaderMap,
-) -> Option<&'static Variant> {
-    deltas.clone().next()?;
-    let mut values = headers.get_all(AVAILABLE_DICTIONARY).iter();
-    let (Some(value), None) = (values.next(), values.next()) else {
-        return None;
-    };
-    let dictionary = asset_manifest::dictionary::parse_available(value.as_bytes())?;
-    let accept = headers.get_all(header::ACCEPT_ENCODING);
-    deltas
-        .filter(|d| d.dictionary() == Some(&dictionary))
-        .map(|d| (negotiate::listed_q(&accept, d.encoding()), d))
-        .filter(|(q, _)| *q > 0)
-        .max_by(|(qa, a), (qb, b)| {
-            qa.cmp(qb)
-                .then(b.bytes().len().cmp(&a.bytes().len()))
-                .then(b.encoding().rank().cmp(&a.encoding().rank()))
-        })
-        .map(|(_, d)| d)
-}
-
-/// What a response of an asset varies on.
-#[derive(Clone, Copy)]
-enum Vary {
-    /// One stored form: nothing.
-    None,
-    /// Several codings.
-    Encoding,
-    /// Deltas too: the dictionary the client holds matters.
-    Dictionary,
-}
-
-impl Vary {
-    fn apply(self, h: &mut HeaderMap) {
-        let value = match self {
-            Vary::None => return,
-            Vary::Encoding => "accept-encoding",
-            Vary::Dictionary => "accept-encoding, available-dictionary",
-        };
-        h.insert(header::VARY, HeaderValue::from_static(value));
-    }
 }
 
 fn not_modified(

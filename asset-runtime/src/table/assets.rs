@@ -6,10 +6,17 @@
 //! [`DevTable`](crate::dev) that reads the files from disk. Each kind has
 //! its own type; [`Assets`] holds one and adds the URL prefix.
 
+mod embedded;
+mod prefix;
+
 use std::sync::OnceLock;
 
+use crate::Asset;
 use crate::dev::DevTable;
-use crate::{Asset, Variant};
+use embedded::Packed;
+use prefix::PrefixOverride;
+
+pub use prefix::UrlPrefixError;
 
 /// What a request path names.
 #[derive(Clone, Copy, Debug)]
@@ -45,172 +52,6 @@ enum Table {
     Dev(&'static DevTable),
 }
 
-/// A table compiled into the binary, as bytes
-/// ([`asset_manifest::table`]), read at the first lookup.
-struct Packed {
-    parts: &'static [&'static [u8]],
-    decoded: OnceLock<Embedded>,
-}
-
-impl std::fmt::Debug for Packed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Packed")
-            .field("decoded", &self.decoded.get().map(|e| e.assets.len()))
-            .finish()
-    }
-}
-
-impl Packed {
-    fn get(&self) -> &Embedded {
-        self.decoded.get_or_init(|| Embedded::decode(self.parts))
-    }
-}
-
-/// A table read from its bytes: the records, and the perfect hash from
-/// request path to record.
-#[derive(Debug)]
-struct Embedded {
-    /// Ordered by logical path.
-    assets: &'static [Asset],
-    key: u64,
-    disps: Box<[(u32, u32)]>,
-    /// In the hash's order: the request path, and `asset << 1 | immutable`.
-    entries: Box<[(&'static str, u32)]>,
-}
-
-impl Embedded {
-    fn decode(parts: &'static [&'static [u8]]) -> Embedded {
-        // The build wrote these bytes for this format (`__packed_v2`), so
-        // an error here is a bug, never an input to handle.
-        let table = asset_manifest::table::Table::parse_parts(parts)
-            .unwrap_or_else(|e| panic!("the embedded asset table is damaged: {e}"));
-        let variants: &'static [Variant] = (0..table.variant_count())
-            .map(|i| {
-                let v = table.variant(i);
-                Variant::__new(v.encoding, v.etag, v.bytes, v.content_length)
-                    .__with_dictionary(v.dictionary)
-            })
-            .collect::<Vec<_>>()
-            .leak();
-        let assets = (0..table.len())
-            .map(|i| {
-                let a = table.asset(i);
-                // The ordinary codings come first, then the deltas.
-                let all = &variants[a.variants];
-                let ordinary = all.iter().take_while(|v| !v.encoding().is_delta()).count();
-                Asset::__new(
-                    a.logical_path,
-                    a.hashed_path,
-                    a.url,
-                    a.logical_url,
-                    a.content_type,
-                    a.integrity,
-                    &all[..ordinary],
-                )
-                .__with_dictionaries(
-                    Some(a.use_as_dictionary).filter(|v| !v.is_empty()),
-                    &all[ordinary..],
-                )
-            })
-            .collect::<Vec<_>>()
-            .leak();
-        let (key, disps, entries) = table.map();
-        // Each entry keeps its key beside it, so that a lookup reads the
-        // entry and the key's bytes, not the asset's record first.
-        let entries = entries
-            .into_iter()
-            .map(|e| {
-                let a: &Asset = &assets[(e >> 1) as usize];
-                let key = if e & 1 == 1 {
-                    a.hashed_path()
-                } else {
-                    a.logical_path()
-                };
-                (key, e)
-            })
-            .collect();
-        Embedded {
-            assets,
-            key,
-            disps: disps.into(),
-            entries,
-        }
-    }
-
-    fn lookup(&self, path: &str) -> Option<Lookup> {
-        let slot = asset_manifest::table::slot(self.key, &self.disps, self.entries.len(), path)?;
-        let (key, entry) = self.entries[slot];
-        if key != path {
-            return None;
-        }
-        let asset = &self.assets[(entry >> 1) as usize];
-        Some(if entry & 1 == 1 {
-            Lookup::Hashed(asset)
-        } else {
-            Lookup::Logical(asset)
-        })
-    }
-
-    fn get(&self, logical_path: &str) -> Option<&'static Asset> {
-        let asset = self.lookup(logical_path)?.asset();
-        (asset.logical_path() == logical_path).then_some(asset)
-    }
-
-    fn index_of(&self, logical_path: &str) -> Option<usize> {
-        self.assets
-            .binary_search_by(|a| a.logical_path().cmp(logical_path))
-            .ok()
-    }
-}
-
-/// URLs rebuilt once, at startup, under another prefix.
-#[derive(Debug)]
-struct PrefixOverride {
-    prefix: &'static str,
-    /// Aligned with the embedded list.
-    urls: Vec<&'static str>,
-    /// `Use-As-Dictionary` values under the new prefix's path, aligned
-    /// with the embedded list; `None` when the path is the build's (the
-    /// patterns name no origin, so only the path matters).
-    dictionaries: Option<Vec<Option<&'static str>>>,
-}
-
-/// Why [`Assets::set_url_prefix`] refused a prefix.
-#[derive(Clone, PartialEq, Eq)]
-pub enum UrlPrefixError {
-    /// Not `/...`, `http://...` or `https://...`, or it holds a space, a
-    /// quote, `<`, `>`, `?`, `#`, `\\` or a control character.
-    Invalid(String),
-    /// A prefix was already set; it can be set once, at startup.
-    AlreadySet(String),
-}
-
-impl std::fmt::Display for UrlPrefixError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UrlPrefixError::Invalid(p) => write!(
-                f,
-                "invalid asset URL prefix `{p}`: it must start with `/`, `http://` or `https://` and contain no spaces, quotes, `<`, `>`, `?`, `#` or backslashes"
-            ),
-            UrlPrefixError::AlreadySet(p) => {
-                write!(
-                    f,
-                    "the asset URL prefix was already set to `{p}`; it can be set once, at startup"
-                )
-            }
-        }
-    }
-}
-
-/// The same sentence as `Display`, so that `.unwrap()` says what is wrong.
-impl std::fmt::Debug for UrlPrefixError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self, f)
-    }
-}
-
-impl std::error::Error for UrlPrefixError {}
-
 impl Assets {
     /// The table `asset-build` generates: `parts` are a table in format 1
     /// of [`asset_manifest::table`] (the index, then the data), read at
@@ -218,10 +59,7 @@ impl Assets {
     #[doc(hidden)]
     pub const fn __packed_v2(parts: &'static [&'static [u8]], url_prefix: &'static str) -> Self {
         Assets {
-            table: Table::Embedded(Packed {
-                parts,
-                decoded: OnceLock::new(),
-            }),
+            table: Table::Embedded(Packed::new(parts)),
             url_prefix,
             prefix_override: OnceLock::new(),
             release: OnceLock::new(),
@@ -268,39 +106,12 @@ impl Assets {
         let mut fresh = false;
         let current = self.prefix_override.get_or_init(|| {
             fresh = true;
-            let prefix: &'static str = Box::leak(prefix.clone().into_boxed_str());
             let list = match &self.table {
                 Table::Embedded(packed) => packed.get().assets,
                 // Development-mode assets are built under the current prefix.
                 Table::Dev(_) => &[],
             };
-            let urls = list
-                .iter()
-                .map(|a| {
-                    let path = a
-                        .url()
-                        .strip_prefix(self.url_prefix)
-                        .unwrap_or(a.hashed_path());
-                    &*Box::leak(format!("{prefix}{path}").into_boxed_str())
-                })
-                .collect();
-            let same_path = asset_manifest::dictionary::prefix_path(prefix)
-                == asset_manifest::dictionary::prefix_path(self.url_prefix);
-            let dictionaries = (!same_path).then(|| {
-                list.iter()
-                    .map(|a| {
-                        a.use_as_dictionary()?;
-                        let value =
-                            asset_manifest::dictionary::use_as_dictionary(prefix, a.hashed_path())?;
-                        Some(&*Box::leak(value.into_boxed_str()))
-                    })
-                    .collect()
-            });
-            PrefixOverride {
-                prefix,
-                urls,
-                dictionaries,
-            }
+            PrefixOverride::new(&prefix, list, self.url_prefix)
         });
         if fresh || current.prefix == prefix {
             Ok(())

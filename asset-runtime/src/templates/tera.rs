@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use tera::{Error, Filter, Function, Result, Tera, Value};
 
 use crate::UnknownAsset;
-use crate::installed::html_safe;
+use crate::table::installed::html_safe;
 
 /// Adds the functions `asset_url(path=...)`, `asset_integrity(path=...)`
 /// and `asset_crossorigin(path=...)`, and filters of the same names

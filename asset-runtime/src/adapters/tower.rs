@@ -43,7 +43,7 @@ use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::fallback::FallbackFuture;
+use super::fallback::FallbackFuture;
 use crate::{AssetService, Body, Fallback, FallbackBody};
 
 impl<B> Service<Request<B>> for AssetService {

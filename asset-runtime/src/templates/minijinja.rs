@@ -22,7 +22,7 @@
 
 use minijinja::{Environment, Error, ErrorKind, Value};
 
-use crate::installed::html_safe;
+use crate::table::installed::html_safe;
 
 /// Adds the functions `asset_url(path)`, `asset_integrity(path)` and
 /// `asset_crossorigin(path)`, and filters of the same names

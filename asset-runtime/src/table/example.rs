@@ -63,12 +63,12 @@ mod tests {
         }
         let table = writer.finish().unwrap();
         if std::env::var_os("ASSET_RUNTIME_BLESS").is_some() {
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/example.table");
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/table/example.table");
             std::fs::write(path, &table).unwrap();
         }
         assert!(
             table == super::EXAMPLE_TABLE,
-            "src/example.table is stale: run the test again with ASSET_RUNTIME_BLESS=1"
+            "src/table/example.table is stale: run the test again with ASSET_RUNTIME_BLESS=1"
         );
     }
 

@@ -27,7 +27,7 @@ use std::future::{Ready, ready};
 use http::{Request, Response};
 use hyper::service::Service;
 
-use crate::fallback::FallbackFuture;
+use super::fallback::FallbackFuture;
 use crate::{AssetService, Body, Fallback, FallbackBody};
 
 impl<B> Service<Request<B>> for AssetService {

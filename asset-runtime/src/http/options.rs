@@ -2,7 +2,7 @@
 
 use http::header::{HeaderName, HeaderValue};
 
-use crate::serve::{NO_CACHE, immutable};
+use super::serve::{NO_CACHE, immutable};
 
 /// How the responses of an [`Assets`](crate::Assets) table are shaped.
 #[derive(Clone, Debug)]
