@@ -61,6 +61,8 @@ pub fn build(
         cache_hits: 0,
         shared_cache_hits: 0,
         compressions: 0,
+        // Development mode reads nothing at build time.
+        unread: found.sources.len(),
         watched: found.watched(),
         warnings,
     })

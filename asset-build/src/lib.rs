@@ -169,6 +169,7 @@ mod error;
 mod glob;
 mod graph;
 mod link;
+mod memo;
 mod parallel;
 mod pipeline;
 mod precompress;

@@ -2,7 +2,8 @@
 //! fingerprint, precompress; then the check that no two files claim one
 //! URL path.
 //!
-//! Every file is read; CSS, JavaScript and source maps are scanned for
+//! Every file is read, unless the memo of the last run says it has not
+//! changed and needs no rewriting (`memo`); CSS, JavaScript and source maps are scanned for
 //! references; the graph stage resolves them, names every file and writes
 //! the rewritten bytes; only then are the served bytes fingerprinted (ETag,
 //! SRI, blob name) and compressed. Nothing is hashed or compressed before
@@ -18,6 +19,7 @@ use crate::delta::{self, StoredDelta};
 use crate::discover::{Found, Source};
 use crate::glob::GlobSet;
 use crate::graph::{self, Node};
+use crate::memo::{self, Memo, Stored};
 use crate::precompress::{self, StoredVariant};
 use crate::rewrite::{self, Reference, ScanOptions};
 use crate::store::BlobStore;
@@ -95,21 +97,30 @@ pub struct Built {
     pub cache_hits: usize,
     pub shared_hits: usize,
     pub compressions: usize,
+    /// The memo entries of this run's files, by path on disk.
+    pub remembered: Vec<(PathBuf, memo::Entry)>,
+    /// How many files the memo spared reading.
+    pub unread: usize,
     /// Missing references allowed by a pattern, one line each.
     pub warnings: Vec<String>,
 }
 
-/// The served bytes' fingerprint and type, once stored.
-struct Stored {
-    print: Fingerprint,
-    integrity: String,
-    size: u64,
-    content_type: String,
-}
-
-pub fn run(found: &Found, store: &BlobStore, settings: &Settings) -> Result<Built, Error> {
+/// Runs the stages on what `found` lists; `memo` says which files need
+/// not be read again.
+pub fn run(
+    found: &Found,
+    store: &BlobStore,
+    settings: &Settings,
+    memo: &Memo,
+) -> Result<Built, Error> {
     let sources: Vec<_> = found.sources.values().collect();
-    let read = parallel::map(&sources, |source| read(source, store, settings.scan))?;
+    let mut read = parallel::map(&sources, |source| read(source, store, settings.scan, memo))?;
+    let unread = read.iter().filter(|r| r.unread).count();
+    let remembered = sources
+        .iter()
+        .zip(&mut read)
+        .filter_map(|(source, r)| Some((source.path.clone(), r.entry.take()?)))
+        .collect();
 
     let nodes: Vec<Node<'_>> = sources
         .iter()
@@ -190,6 +201,8 @@ pub fn run(found: &Found, store: &BlobStore, settings: &Settings) -> Result<Buil
     Ok(Built {
         assets,
         blobs,
+        remembered,
+        unread,
         cache_hits: compressed.cache_hits + deltas.cache_hits,
         shared_hits: compressed.shared_hits,
         compressions: compressed.compressions + deltas.compressions,
@@ -283,9 +296,31 @@ struct ReadFile {
     bytes: Vec<u8>,
     refs: Vec<Reference>,
     stored: Option<Stored>,
+    /// What the next run may skip reading by (files without references).
+    entry: Option<memo::Entry>,
+    /// Taken from the memo, not read.
+    unread: bool,
 }
 
-fn read(source: &Source, store: &BlobStore, scan: ScanOptions) -> Result<ReadFile, Error> {
+fn read(
+    source: &Source,
+    store: &BlobStore,
+    scan: ScanOptions,
+    memo: &Memo,
+) -> Result<ReadFile, Error> {
+    // The scanner settings are part of what a memo entry was read under.
+    let scan_key = format!("{scan:?}");
+    if let Some((stored, entry)) = memo.lookup(source, &scan_key, store) {
+        return Ok(ReadFile {
+            digest: *stored.print.digest(),
+            bytes: Vec::new(),
+            refs: Vec::new(),
+            stored: Some(stored),
+            entry: Some(entry),
+            unread: true,
+        });
+    }
+    let before = Memo::before_reading(&source.path);
     let bytes = fs::read(&source.path).map_err(|err| Error::Unreadable {
         path: source.path.clone(),
         source: err,
@@ -301,7 +336,9 @@ fn read(source: &Source, store: &BlobStore, scan: ScanOptions) -> Result<ReadFil
             digest: *stored.print.digest(),
             bytes: Vec::new(),
             refs,
+            entry: Memo::entry(source, &scan_key, before, &stored),
             stored: Some(stored),
+            unread: false,
         });
     }
     Ok(ReadFile {
@@ -309,6 +346,8 @@ fn read(source: &Source, store: &BlobStore, scan: ScanOptions) -> Result<ReadFil
         bytes,
         refs,
         stored: None,
+        entry: None,
+        unread: false,
     })
 }
 

@@ -23,6 +23,9 @@ pub struct Report {
     pub shared_cache_hits: usize,
     /// How many compressions ran.
     pub compressions: usize,
+    /// How many files were not read at all: unchanged since the last run
+    /// by their size, times, inode and device, and needing no rewriting.
+    pub unread: usize,
     /// Every folder and file the crate must be rebuilt for.
     pub watched: Vec<PathBuf>,
     /// Missing references allowed by [`Pipeline::allow_missing`](super::Pipeline::allow_missing), one line

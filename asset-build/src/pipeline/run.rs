@@ -9,6 +9,7 @@ use asset_manifest::layout::OUTPUT_DIR;
 use super::{AssetReport, DEV_ENV, Pipeline, Report};
 use crate::earlier::{self, EARLIER_ENV, History};
 use crate::link::Embed;
+use crate::memo::Memo;
 use crate::shared_cache::SharedCache;
 use crate::store::BlobStore;
 use crate::{Error, dev, discover, emit, glob, rewrite, stages, templates};
@@ -125,8 +126,10 @@ impl Pipeline {
         }
 
         let store = BlobStore::open(&output, shared)?;
-        let built = stages::run(&found, &store, &settings)?;
+        let memo = Memo::load(&output);
+        let built = stages::run(&found, &store, &settings, &memo)?;
         let emitted = emit::emit(&built, &store, &output, &prefix, embed)?;
+        Memo::save(&output, built.remembered.iter().cloned())?;
         if let Some(history) = &history {
             let offered: Vec<_> = built
                 .assets
@@ -182,6 +185,7 @@ impl Pipeline {
             cache_hits: built.cache_hits,
             shared_cache_hits: built.shared_hits,
             compressions: built.compressions,
+            unread: built.unread,
             watched: found
                 .watched()
                 .into_iter()

@@ -628,3 +628,154 @@ fn deltas_against_an_earlier_release_and_the_files_too_large_for_a_window() {
         .unwrap();
     assert!(report.assets[0].deltas.is_empty() && report.assets[0].use_as_dictionary.is_none());
 }
+
+/// Sets a file's modification time (without following a symbolic link's
+/// target: the file itself).
+fn set_mtime(path: &Path, time: std::time::SystemTime) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+fn sri(bytes: &[u8]) -> String {
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
+    )
+}
+
+/// Unchanged files are not read again; every way of changing one is seen,
+/// and the served bytes, their SRI and their blob are the new ones.
+#[test]
+fn unchanged_files_are_not_reread_and_every_edit_is_seen() {
+    let old = |c: u8| vec![c; 4096];
+    let s = setup(&[
+        ("same-size.bin", &old(b'a')),
+        ("restored-mtime.bin", &old(b'b')),
+        ("replaced.bin", &old(b'c')),
+        ("plain.css", b"body { color: red }"),
+        ("untouched.bin", &old(b'e')),
+    ]);
+    let static_dir = s.root.join("static");
+    let other = s.root.join("other");
+    fs::create_dir_all(&other).unwrap();
+    fs::write(other.join("one.css"), b"a { margin: 1px }").unwrap();
+    fs::write(other.join("two.css"), b"a { margin: 2px }").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(other.join("one.css"), static_dir.join("linked.css")).unwrap();
+    // An hour ago: outside the window in which a rewrite could hide.
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in fs::read_dir(&static_dir)
+        .unwrap()
+        .chain(fs::read_dir(&other).unwrap())
+    {
+        set_mtime(&entry.unwrap().path(), hour_ago);
+    }
+
+    let first = pipeline(&s).build().unwrap();
+    assert_eq!(first.unread, 0);
+    let second = pipeline(&s).build().unwrap();
+    assert_eq!(
+        second.unread,
+        first.assets.len(),
+        "nothing changed, nothing read"
+    );
+    assert_eq!(
+        fs::read(&second.code_path).unwrap(),
+        fs::read(&first.code_path).unwrap()
+    );
+
+    // The same size, the same bytes elsewhere.
+    let new = |c: u8| vec![c; 4096];
+    fs::write(static_dir.join("same-size.bin"), new(b'A')).unwrap();
+    // The same size and the old modification time put back.
+    fs::write(static_dir.join("restored-mtime.bin"), new(b'B')).unwrap();
+    set_mtime(&static_dir.join("restored-mtime.bin"), hour_ago);
+    // Replaced by a rename, same size, same modification time.
+    fs::write(s.root.join("replacement"), new(b'C')).unwrap();
+    set_mtime(&s.root.join("replacement"), hour_ago);
+    fs::rename(s.root.join("replacement"), static_dir.join("replaced.bin")).unwrap();
+    // The symbolic link retargeted to a file of the same size and time.
+    #[cfg(unix)]
+    {
+        fs::remove_file(static_dir.join("linked.css")).unwrap();
+        std::os::unix::fs::symlink(other.join("two.css"), static_dir.join("linked.css")).unwrap();
+    }
+
+    let third = pipeline(&s).build().unwrap();
+    let expected: Vec<(&str, Vec<u8>)> = vec![
+        #[cfg(unix)]
+        ("linked.css", b"a { margin: 2px }".to_vec()),
+        ("plain.css", b"body { color: red }".to_vec()),
+        ("replaced.bin", new(b'C')),
+        ("restored-mtime.bin", new(b'B')),
+        ("same-size.bin", new(b'A')),
+        ("untouched.bin", old(b'e')),
+    ];
+    assert_eq!(third.assets.len(), expected.len());
+    for (asset, (logical, bytes)) in third.assets.iter().zip(&expected) {
+        assert_eq!(asset.logical_path, *logical);
+        assert_eq!(asset.integrity, sri(bytes), "{logical}");
+        let blob = hex::encode(Sha256::digest(bytes));
+        assert_eq!(
+            fs::read(s.out.join("asset-build/blobs").join(blob)).unwrap(),
+            *bytes,
+            "{logical}"
+        );
+    }
+    // The two files nobody touched were not read.
+    assert_eq!(third.unread, 2);
+}
+
+/// A file rewritten right after the run that read it may keep its size and
+/// times (within one tick of the file system's clock): it is read again
+/// on the next run, however its metadata looks.
+#[test]
+fn a_file_modified_just_before_it_was_read_is_read_again() {
+    let s = setup(&[("fresh.bin", b"12345678")]);
+    let first = pipeline(&s).build().unwrap();
+    let second = pipeline(&s).build().unwrap();
+    assert_eq!(
+        (first.unread, second.unread),
+        (0, 0),
+        "modified within the racy window"
+    );
+    set_mtime(
+        &s.root.join("static/fresh.bin"),
+        std::time::SystemTime::now() - std::time::Duration::from_secs(60),
+    );
+    pipeline(&s).build().unwrap();
+    assert_eq!(pipeline(&s).build().unwrap().unread, 1);
+}
+
+/// A damaged memo, or one whose blob is gone, only costs a read.
+#[test]
+fn a_damaged_memo_or_a_missing_blob_means_reading_again() {
+    let s = setup(&[("a.bin", b"abcdefgh")]);
+    set_mtime(
+        &s.root.join("static/a.bin"),
+        std::time::SystemTime::now() - std::time::Duration::from_secs(60),
+    );
+    let first = pipeline(&s).build().unwrap();
+    assert_eq!(pipeline(&s).build().unwrap().unread, 1);
+    fs::write(
+        s.out.join("asset-build").join(crate::memo::FILE),
+        b"{ not json",
+    )
+    .unwrap();
+    let again = pipeline(&s).build().unwrap();
+    assert_eq!(again.unread, 0);
+    assert_eq!(again.assets[0].integrity, first.assets[0].integrity);
+    assert_eq!(pipeline(&s).build().unwrap().unread, 1);
+    let blob = hex::encode(Sha256::digest(b"abcdefgh"));
+    fs::remove_file(s.out.join("asset-build/blobs").join(&blob)).unwrap();
+    let restored = pipeline(&s).build().unwrap();
+    assert_eq!(restored.unread, 0);
+    assert_eq!(
+        fs::read(s.out.join("asset-build/blobs").join(&blob)).unwrap(),
+        b"abcdefgh"
+    );
+}
