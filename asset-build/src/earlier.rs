@@ -236,7 +236,7 @@ pub fn load(
         }
         match fs::read(&v.path) {
             Ok(bytes) => {
-                let sha = *asset_manifest::Fingerprint::of(&bytes).digest();
+                let sha = crate::hash::sha256(&bytes);
                 out.push((
                     v.logical,
                     Dictionary {

@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use crate::hash::Sha256;
 
 use crate::Error;
 use crate::error::MissingReference;
@@ -281,7 +281,7 @@ fn placeholder_hash(node: &Node<'_>, edges: &[Edge], nodes: &[Node<'_>]) -> [u8;
         pos = edge.span.end;
     }
     frame(&mut hasher, 0, &node.bytes[pos..]);
-    hasher.finalize().into()
+    hasher.finalize()
 }
 
 /// Step 2: one depth-first walk per file with references.
@@ -318,7 +318,7 @@ fn name_hashes(edges: &[Vec<Edge>], placeholder: &[[u8; 32]]) -> Vec<[u8; 32]> {
             for h in &reached {
                 hasher.update(h);
             }
-            hasher.finalize().into()
+            hasher.finalize()
         })
         .collect()
 }

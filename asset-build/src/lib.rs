@@ -168,6 +168,7 @@ mod emit;
 mod error;
 mod glob;
 mod graph;
+mod hash;
 mod link;
 mod memo;
 mod parallel;

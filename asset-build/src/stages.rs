@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::PathBuf;
 
-use asset_manifest::{Fingerprint, fingerprint, prefix};
+use asset_manifest::{Fingerprint, prefix};
 
 use crate::delta::{self, StoredDelta};
 use crate::discover::{Found, Source};
@@ -23,7 +23,7 @@ use crate::memo::{self, Memo, Stored};
 use crate::precompress::{self, StoredVariant};
 use crate::rewrite::{self, Reference, ScanOptions};
 use crate::store::BlobStore;
-use crate::{Error, content_type, parallel};
+use crate::{Error, content_type, hash, parallel};
 
 /// The settings the stages need.
 #[derive(Debug)]
@@ -342,7 +342,7 @@ fn read(
         });
     }
     Ok(ReadFile {
-        digest: *Fingerprint::of(&bytes).digest(),
+        digest: hash::sha256(&bytes),
         bytes,
         refs,
         stored: None,
@@ -354,11 +354,11 @@ fn read(
 /// Fingerprints the served bytes (ETag, SRI, blob name), decides their
 /// `Content-Type` (the charset from the bytes), and stores them.
 fn store_bytes(bytes: &[u8], store: &BlobStore, logical: &str) -> Result<Stored, Error> {
-    let print = Fingerprint::of(bytes);
+    let print = hash::fingerprint(bytes);
     store.put(print.hex(), bytes)?;
     Ok(Stored {
         content_type: content_type::content_type(logical, bytes),
-        integrity: fingerprint::integrity(bytes),
+        integrity: hash::integrity(bytes),
         print,
         size: bytes.len() as u64,
     })

@@ -106,9 +106,14 @@ pub fn parse_hex(text: &str) -> Option<[u8; 32]> {
 
 /// The Subresource Integrity value of `bytes`: `sha384-<base64>`.
 pub fn integrity(bytes: &[u8]) -> String {
+    integrity_of(&Sha384::digest(bytes).into())
+}
+
+/// The Subresource Integrity value of a SHA-384 computed elsewhere.
+pub fn integrity_of(sha384: &[u8; 48]) -> String {
     format!(
         "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
+        base64::engine::general_purpose::STANDARD.encode(sha384)
     )
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::rewrite::ScanOptions;
+use sha2::Digest;
 
 /// logical path -> (served path, served bytes)
 type Served = HashMap<String, (String, String)>;
@@ -60,7 +61,7 @@ impl Tree {
             .map(|(((logical, bytes), refs), path)| Node {
                 logical,
                 path,
-                digest: Sha256::digest(bytes).into(),
+                digest: sha2::Sha256::digest(bytes).into(),
                 bytes,
                 refs,
                 keep_name: self.keep.is_match(logical),
@@ -135,7 +136,7 @@ fn css_references_become_relative_hashed_names() {
         font,
         format!(
             "fonts/i.{}.woff2",
-            &hex::encode(Sha256::digest(b"font"))[..16]
+            &hex::encode(sha2::Sha256::digest(b"font"))[..16]
         )
     );
 }
