@@ -1,12 +1,13 @@
 # Helpers shared by benches/build.sh and benches/table.sh (sourced).
 
-# The table in an output folder: the static library where it is linked
-# (lib<name>.a, or <name>.lib for MSVC), else table.bin and its parts
-# (table.1.bin, ...).
+# The table in an output folder: the static libraries where it is linked
+# (lib<name>.a, or <name>.lib for MSVC; the index, runs of smaller blobs,
+# and each blob of 4 MiB or more in one of its own), else table.bin and its
+# parts (table.1.bin, ...).
 table_of() {
-    for f in "$1"/libasset_table_*.a "$1"/asset_table_*.lib; do
-        if [ -f "$f" ]; then echo "$f"; return; fi
-    done
+    local libs
+    libs=$(ls "$1"/libasset_table_*.a "$1"/asset_table_*.lib 2>/dev/null || true)
+    if [ -n "$libs" ]; then echo "$libs"; return; fi
     echo "$1"/table*.bin
 }
 

@@ -65,7 +65,7 @@ for spec in "${@:-20000:100 2000:100 2000:16384}"; do
             out=$(dirname "$(ls -t "$CARGO_TARGET_DIR"/${BENCH_TARGET:+$BENCH_TARGET/}$profile_dir/build/bench-corpus-*/out/asset-build/assets.rs | head -1)")
             # The table: a static library where it is linked, else table.bin.
             table=$(table_of "$out")
-            echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(set -- $table; [ $# -eq 1 ] && basename "$1" || echo "table.bin + $(($# - 1)) parts") $(size_of $table) | $w | $((r / 1024)) |"
+            echo "| $n | $size | $profile | $(stat -c %s "$out/assets.rs") | $(set -- $table; case "$1" in *table.bin) echo "table.bin + $(($# - 1)) parts" ;; *) [ $# -eq 1 ] && basename "$1" || echo "$# libraries" ;; esac) $(size_of $table) | $w | $((r / 1024)) |"
         done
     done
 done

@@ -23,6 +23,8 @@ use asset_manifest::table::{AssetRecord, DataRange, TableWriter};
 
 use crate::Error;
 use crate::link::{self, Embed};
+
+mod linked;
 use crate::stages::Built;
 use crate::store::{BlobStore, write_if_changed};
 
@@ -51,7 +53,7 @@ pub fn emit(
     let code = match embed {
         Embed::IncludeBytes => {
             let parts = table.write_parts(store, output)?;
-            remove_libraries(output, None);
+            remove_libraries(output, &[]);
             include_code(prefix, parts)
         }
         Embed::Link => {
@@ -61,20 +63,9 @@ pub fn emit(
                     path: output.to_path_buf(),
                     source: std::io::Error::other(Embed::Link.check().unwrap_err()),
                 })?;
-            // The name follows the contents, the output folder (one per
-            // crate and profile) and the writer's version, so that two
-            // crates' tables never clash in one binary, and a stale library
-            // can only fail to link.
-            let mut name = xxhash_rust::xxh3::Xxh3::new();
-            name.update(b"asset-table-object-2");
-            name.update(table.key.as_bytes());
-            name.update(output.as_os_str().as_encoded_bytes());
-            let symbol = format!("asset_table_{:016x}", name.digest());
-            let file = link::library_file(&format, &symbol);
-            table.write_library(store, &output.join(&file), &format, &symbol)?;
-            remove_libraries(output, Some(&file));
+            let code = linked::emit(&table, store, output, prefix, &format)?;
             remove_parts(output, 0);
-            link_code(prefix, &symbol, table.len())
+            code
         }
     };
     let code_path = output.join(CODE_FILE);
@@ -90,14 +81,14 @@ pub fn emit(
 }
 
 /// Removes the table libraries of earlier builds (all but `keep`).
-fn remove_libraries(output: &Path, keep: Option<&str>) {
+fn remove_libraries(output: &Path, keep: &[String]) {
     let Ok(entries) = fs::read_dir(output) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        if link::is_library(name).is_some() && keep != Some(name) {
+        if link::is_library(name).is_some() && !keep.iter().any(|k| k == name) {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -154,13 +145,6 @@ fn include_code(prefix: &str, parts: usize) -> String {
     }
     format!(
         "{HEADER}{{\n    static PARTS: [&[u8]; {parts}] = [\n{list}    ];\n    {RT}::Assets::__packed_v2(&PARTS, {})\n}}\n",
-        lit(prefix)
-    )
-}
-
-fn link_code(prefix: &str, symbol: &str, len: u64) -> String {
-    format!(
-        "{HEADER}{{\n    #[link(name = \"{symbol}\", kind = \"static\")]\n    unsafe extern \"C\" {{\n        #[link_name = \"{symbol}\"]\n        static TABLE: [u8; {len}];\n    }}\n    // SAFETY: the library defines the symbol as {len} bytes, never written.\n    static PARTS: [&[u8]; 1] = [unsafe {{ &TABLE }}];\n    {RT}::Assets::__packed_v2(&PARTS, {})\n}}\n",
         lit(prefix)
     )
 }
@@ -254,11 +238,6 @@ impl Table {
         Ok(Table { index, order, key })
     }
 
-    /// The table's length: the index and every blob.
-    fn len(&self) -> u64 {
-        self.index.len() as u64 + self.order.iter().map(|(_, len)| len).sum::<u64>()
-    }
-
     /// The blobs in groups of at most [`PART_LIMIT`] bytes (or one larger
     /// blob), in order.
     fn groups(&self) -> Vec<&[(String, u64)]> {
@@ -309,27 +288,6 @@ impl Table {
         remove_parts(output, groups.len() + 1);
         write_if_changed(&key_path, key.as_bytes())?;
         Ok(groups.len() + 1)
-    }
-
-    /// Writes the library unless it is there: its name carries the key,
-    /// and it is renamed into place only once whole.
-    fn write_library(
-        &self,
-        store: &BlobStore,
-        path: &Path,
-        format: &link::Format,
-        symbol: &str,
-    ) -> Result<(), Error> {
-        if path.is_file() {
-            return Ok(());
-        }
-        link::write_library(path, format, symbol, self.len(), |out, dest| {
-            out.write_all(&self.index).map_err(|source| Error::Write {
-                path: dest.to_path_buf(),
-                source,
-            })?;
-            Ok(self.index.len() as u64 + write_blobs(store, &self.order, out, dest)?)
-        })
     }
 }
 

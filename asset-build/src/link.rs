@@ -14,7 +14,7 @@
 //! targets, [`target`] says what each one's object looks like, and
 //! [`write`] writes them.
 
-mod target;
+pub(crate) mod target;
 mod write;
 
 pub(crate) use target::{DEPLOYMENT_TARGET_ENV, Format, Target};

@@ -51,6 +51,10 @@ pub(crate) const DEPLOYMENT_TARGET_ENV: [(&str, &str); 5] = [
 impl Target {
     /// The build script's target, from cargo's environment.
     pub fn from_env() -> Target {
+        #[cfg(test)]
+        if let Some(target) = TEST_TARGET.with(|t| t.borrow().clone()) {
+            return target;
+        }
         Target::from_cfg(&std::env::var("TARGET").unwrap_or_default(), |name| {
             std::env::var(format!("CARGO_CFG_{}", name.to_ascii_uppercase())).ok()
         })
@@ -298,6 +302,13 @@ fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
 
 fn pack_version(major: u32, minor: u32, patch: u32) -> u32 {
     (major << 16) | (minor << 8) | patch
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The target a test's pipeline builds for, on this thread (cargo sets
+    /// no `CARGO_CFG_*` for unit tests).
+    pub static TEST_TARGET: std::cell::RefCell<Option<Target>> = const { std::cell::RefCell::new(None) };
 }
 
 #[cfg(test)]

@@ -779,3 +779,59 @@ fn a_damaged_memo_or_a_missing_blob_means_reading_again() {
         b"abcdefgh"
     );
 }
+
+/// The libraries of a linked table (for x86-64 Linux): a large file's own
+/// library is not written again when another file changes, and the parts
+/// hold the index and every blob once, in order.
+#[test]
+fn a_large_file_keeps_its_library_when_another_file_changes() {
+    let video: Vec<u8> = (0..5_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let s = setup(&[
+        ("a.css", b"a { color: red }"),
+        ("video.mp4", &video),
+        ("z.txt", b"zzz"),
+    ]);
+    let libraries = |out: &Path| -> Vec<(String, std::time::SystemTime)> {
+        let mut found: Vec<_> = fs::read_dir(out.join("asset-build"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("libasset_table_")
+            })
+            .map(|e| {
+                (
+                    e.file_name().into_string().unwrap(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    crate::link::target::TEST_TARGET.with(|t| {
+        *t.borrow_mut() = Some(crate::link::Target::parse_for_tests(
+            "x86_64-unknown-linux-gnu",
+        ));
+    });
+    let linked = || pipeline(&s).embed(crate::Embed::Link).build().unwrap();
+    let first = linked();
+    let before = libraries(&s.out);
+    // The index, the run before the video, the video, the run after it.
+    assert_eq!(before.len(), 4, "{before:?}");
+    let code = fs::read_to_string(&first.code_path).unwrap();
+    assert_eq!(code.matches("#[link(name").count(), 4, "{code}");
+    assert!(code.contains("static PART_2: [u8; 5000000];"), "{code}");
+
+    fs::write(s.root.join("static/a.css"), b"a { color: blue; }").unwrap();
+    linked();
+    let after = libraries(&s.out);
+    assert_eq!(after.len(), 4, "{after:?}");
+    let kept: Vec<_> = after.iter().filter(|lib| before.contains(lib)).collect();
+    // The video's and the last run's (z.txt) libraries, untouched; the
+    // index and the stylesheet's run are new, the old ones removed.
+    assert_eq!(kept.len(), 2, "{before:?} {after:?}");
+}
