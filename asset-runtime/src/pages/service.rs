@@ -212,8 +212,7 @@ where
         return pass(parts, body);
     }
     let mut body = Box::pin(body);
-    let mut frames = VecDeque::new();
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut frames = Head::Empty;
     let mut total = 0usize;
     loop {
         match std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
@@ -221,7 +220,6 @@ where
             Some(Ok(frame)) => match frame.data_ref() {
                 Some(data) if total + data.len() <= limit => {
                     total += data.len();
-                    hasher.update(data);
                     frames.push_back(frame);
                 }
                 // Past the limit, or trailers: send what came as it came.
@@ -246,7 +244,7 @@ where
         return Response::from_parts(parts, ValidatedBody::resumed(frames, None, None));
     }
     let encoded = parts.headers.contains_key(header::CONTENT_ENCODING);
-    let etag = tag_from_hash(hasher.digest128(), encoded);
+    let etag = tag_from_hash(frames.hash(), encoded);
     let decision = decide(conditions, &etag);
     parts.headers.insert(header::ETAG, etag);
     match decision {
@@ -267,10 +265,81 @@ fn answer<B: HttpBody>(decision: Decision, headers: &HeaderMap) -> Response<Vali
     Response::from_parts(parts, ValidatedBody::bytes(body.into_bytes()))
 }
 
+/// The frames read ahead of the body: most rendered pages are one.
+enum Head {
+    Empty,
+    One(Frame<Bytes>),
+    Many(VecDeque<Frame<Bytes>>),
+}
+
+impl Head {
+    fn push_back(&mut self, frame: Frame<Bytes>) {
+        *self = match std::mem::replace(self, Head::Empty) {
+            Head::Empty => Head::One(frame),
+            Head::One(first) => Head::Many(VecDeque::from([first, frame])),
+            Head::Many(mut frames) => {
+                frames.push_back(frame);
+                Head::Many(frames)
+            }
+        };
+    }
+
+    fn pop_front(&mut self) -> Option<Frame<Bytes>> {
+        match std::mem::replace(self, Head::Empty) {
+            Head::Empty => None,
+            Head::One(frame) => Some(frame),
+            Head::Many(mut frames) => {
+                let frame = frames.pop_front();
+                *self = Head::Many(frames);
+                frame
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Head::Empty => true,
+            Head::One(_) => false,
+            Head::Many(frames) => frames.is_empty(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Head::Empty => 0,
+            Head::One(_) => 1,
+            Head::Many(frames) => frames.len(),
+        }
+    }
+
+    fn data(&self) -> impl Iterator<Item = &Bytes> {
+        let (one, many) = match self {
+            Head::Empty => (None, None),
+            Head::One(frame) => (Some(frame), None),
+            Head::Many(frames) => (None, Some(frames.iter())),
+        };
+        one.into_iter()
+            .chain(many.into_iter().flatten())
+            .filter_map(Frame::data_ref)
+    }
+
+    /// XXH3-128 of the data, in one pass over a single frame.
+    fn hash(&self) -> u128 {
+        if let Head::One(frame) = self {
+            return xxhash_rust::xxh3::xxh3_128(frame.data_ref().map_or(&[][..], |d| &d[..]));
+        }
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for data in self.data() {
+            hasher.update(data);
+        }
+        hasher.digest128()
+    }
+}
+
 /// The body of a response through [`Validate`]: the inner body as it is,
 /// or the frames read to hash it followed by whatever was not read.
 pub struct ValidatedBody<B: HttpBody> {
-    head: VecDeque<Frame<Bytes>>,
+    head: Head,
     rest: Option<Pin<Box<B>>>,
     error: Option<B::Error>,
 }
@@ -278,23 +347,19 @@ pub struct ValidatedBody<B: HttpBody> {
 impl<B: HttpBody> ValidatedBody<B> {
     fn passthrough(body: B) -> Self {
         ValidatedBody {
-            head: VecDeque::new(),
+            head: Head::Empty,
             rest: Some(Box::pin(body)),
             error: None,
         }
     }
 
-    fn resumed(
-        head: VecDeque<Frame<Bytes>>,
-        rest: Option<Pin<Box<B>>>,
-        error: Option<B::Error>,
-    ) -> Self {
+    fn resumed(head: Head, rest: Option<Pin<Box<B>>>, error: Option<B::Error>) -> Self {
         ValidatedBody { head, rest, error }
     }
 
     fn empty() -> Self {
         ValidatedBody {
-            head: VecDeque::new(),
+            head: Head::Empty,
             rest: None,
             error: None,
         }
@@ -302,7 +367,7 @@ impl<B: HttpBody> ValidatedBody<B> {
 
     fn bytes(bytes: Bytes) -> Self {
         ValidatedBody {
-            head: VecDeque::from([Frame::data(bytes)]),
+            head: Head::One(Frame::data(bytes)),
             rest: None,
             error: None,
         }
@@ -354,11 +419,7 @@ where
     }
 
     fn size_hint(&self) -> SizeHint {
-        let head: u64 = self
-            .head
-            .iter()
-            .filter_map(|f| f.data_ref().map(|d| d.len() as u64))
-            .sum();
+        let head: u64 = self.head.data().map(|d| d.len() as u64).sum();
         match &self.rest {
             None => SizeHint::with_exact(head),
             Some(rest) => {

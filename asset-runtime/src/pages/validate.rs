@@ -28,12 +28,18 @@ pub(crate) fn eligible(method: &Method, status: StatusCode) -> bool {
     allow(dead_code)
 )]
 pub(crate) fn tag_from_hash(hash: u128, encoded: bool) -> HeaderValue {
-    let text = if encoded {
-        format!("\"{hash:032x}\"")
-    } else {
-        format!("W/\"{hash:032x}\"")
-    };
-    HeaderValue::try_from(text).expect("hex digits and quotes are a valid value")
+    // `W/"` + 32 hex digits + `"`, written in place: no formatting
+    // machinery on every response.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [0u8; 36];
+    text[..3].copy_from_slice(b"W/\"");
+    for (i, byte) in hash.to_be_bytes().iter().enumerate() {
+        text[3 + 2 * i] = HEX[usize::from(byte >> 4)];
+        text[4 + 2 * i] = HEX[usize::from(byte & 0xf)];
+    }
+    text[35] = b'"';
+    let text = if encoded { &text[2..] } else { &text[..] };
+    HeaderValue::from_bytes(text).expect("hex digits and quotes are a valid value")
 }
 
 /// What the request's preconditions say about a response with `etag`.
