@@ -23,10 +23,10 @@ use asset_manifest::table::{AssetRecord, DataRange, TableWriter};
 
 use crate::Error;
 use crate::link::{self, Embed};
-
-mod linked;
 use crate::stages::Built;
 use crate::store::{BlobStore, write_if_changed};
+
+mod linked;
 
 /// The runtime crate, as generated code names it.
 pub const RT: &str = "::asset_runtime";
@@ -57,12 +57,7 @@ pub fn emit(
             include_code(prefix, parts)
         }
         Embed::Link => {
-            let format = link::Target::from_env()
-                .format()
-                .ok_or_else(|| Error::Write {
-                    path: output.to_path_buf(),
-                    source: std::io::Error::other(Embed::Link.check().unwrap_err()),
-                })?;
+            let format = link::linked_format(&link::Target::from_env()).map_err(Error::Table)?;
             let code = linked::emit(&table, store, output, prefix, &format)?;
             remove_parts(output, 0);
             code

@@ -72,17 +72,24 @@ impl Embed {
         match asked.map(str::trim).unwrap_or("") {
             "" if linkable => Ok(Embed::Link),
             "" | "include_bytes" => Ok(Embed::IncludeBytes),
-            "link" if linkable => Ok(Embed::Link),
-            "link" => Err(format!(
-                "the table can be linked only for ELF (Linux, Android, the BSDs), Mach-O (Apple) and COFF (Windows) targets of the architectures asset-build writes objects for, and this build targets {}{}; use `include_bytes` (or leave {EMBED_ENV} unset)",
-                target.describe(),
-                if target.miri { " under Miri" } else { "" }
-            )),
+            "link" => linked_format(target).map(|_| Embed::Link),
             other => Err(format!(
                 "{EMBED_ENV} is `{other}`; it must be `include_bytes` or `link`"
             )),
         }
     }
+}
+
+/// The object and library `target` links, or the error that says it
+/// cannot be linked.
+pub(crate) fn linked_format(target: &Target) -> Result<Format, String> {
+    target.format().ok_or_else(|| {
+        format!(
+            "the table can be linked only for ELF (Linux, Android, the BSDs), Mach-O (Apple) and COFF (Windows) targets of the architectures asset-build writes objects for, and this build targets {}{}; use `include_bytes` (or leave {EMBED_ENV} unset)",
+            target.describe(),
+            if target.miri { " under Miri" } else { "" }
+        )
+    })
 }
 
 #[cfg(test)]

@@ -116,6 +116,13 @@ struct Saved {
     entries: BTreeMap<String, Entry>,
 }
 
+/// [`Saved`] as written, borrowing the entries.
+#[derive(Serialize)]
+struct SavedRef<'a> {
+    version: u32,
+    entries: BTreeMap<String, &'a Entry>,
+}
+
 /// The memo of the last run, read at the start of this one.
 #[derive(Default)]
 pub struct Memo {
@@ -202,11 +209,11 @@ impl Memo {
     /// Writes the memo of this run: `entries` by file.
     pub fn save(
         output: &Path,
-        entries: impl IntoIterator<Item = (std::path::PathBuf, Entry)>,
+        entries: &[(std::path::PathBuf, Entry)],
     ) -> Result<(), crate::Error> {
-        let saved = Saved {
+        let saved = SavedRef {
             version: VERSION,
-            entries: entries.into_iter().map(|(p, e)| (key(&p), e)).collect(),
+            entries: entries.iter().map(|(p, e)| (key(p), e)).collect(),
         };
         let bytes = serde_json::to_vec(&saved).expect("the memo serializes");
         crate::store::write_if_changed(&output.join(FILE), &bytes)

@@ -114,7 +114,11 @@ pub fn run(
     memo: &Memo,
 ) -> Result<Built, Error> {
     let sources: Vec<_> = found.sources.values().collect();
-    let mut read = parallel::map(&sources, |source| read(source, store, settings.scan, memo))?;
+    // The scanner settings are part of what a memo entry was read under.
+    let scan_key = format!("{:?}", settings.scan);
+    let mut read = parallel::map(&sources, |source| {
+        read(source, store, settings.scan, &scan_key, memo)
+    })?;
     let unread = read.iter().filter(|r| r.unread).count();
     let remembered = sources
         .iter()
@@ -306,11 +310,10 @@ fn read(
     source: &Source,
     store: &BlobStore,
     scan: ScanOptions,
+    scan_key: &str,
     memo: &Memo,
 ) -> Result<ReadFile, Error> {
-    // The scanner settings are part of what a memo entry was read under.
-    let scan_key = format!("{scan:?}");
-    if let Some((stored, entry)) = memo.lookup(source, &scan_key, store) {
+    if let Some((stored, entry)) = memo.lookup(source, scan_key, store) {
         return Ok(ReadFile {
             digest: *stored.print.digest(),
             bytes: Vec::new(),
@@ -336,7 +339,7 @@ fn read(
             digest: *stored.print.digest(),
             bytes: Vec::new(),
             refs,
-            entry: Memo::entry(source, &scan_key, before, &stored),
+            entry: Memo::entry(source, scan_key, before, &stored),
             stored: Some(stored),
             unread: false,
         });

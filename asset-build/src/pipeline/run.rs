@@ -129,7 +129,7 @@ impl Pipeline {
         let memo = Memo::load(&output);
         let built = stages::run(&found, &store, &settings, &memo)?;
         let emitted = emit::emit(&built, &store, &output, &prefix, embed)?;
-        Memo::save(&output, built.remembered.iter().cloned())?;
+        Memo::save(&output, &built.remembered)?;
         if let Some(history) = &history {
             let offered: Vec<_> = built
                 .assets
