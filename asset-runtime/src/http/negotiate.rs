@@ -31,84 +31,115 @@ pub(crate) fn negotiate<'a, I>(
     stored: impl IntoIterator<Item = Encoding>,
 ) -> usize
 where
-    I: IntoIterator<Item = &'a HeaderValue> + Clone,
+    I: IntoIterator<Item = &'a HeaderValue>,
 {
-    if accept_encoding.clone().into_iter().next().is_none() {
-        return 0;
-    }
-    let mut best: Option<(usize, Q, Encoding)> = None;
-    for (index, encoding) in stored.into_iter().enumerate() {
-        let q = q_value(accept_encoding.clone(), encoding);
-        if q == 0 {
-            continue;
-        }
-        let better = match best {
-            None => true,
-            Some((_, best_q, best_encoding)) => {
-                q > best_q || (q == best_q && encoding.rank() < best_encoding.rank())
-            }
+    Accepted::read(accept_encoding).pick(stored)
+}
+
+/// What a request's `Accept-Encoding` says, read once: for each coding the
+/// highest q-value of the entries that name it, and of the `*` entries,
+/// each `None` where there is none.
+pub(crate) struct Accepted {
+    own: [Option<Q>; CODINGS],
+    star: Option<Q>,
+    /// Whether there was a header at all.
+    present: bool,
+}
+
+/// How many codings [`Encoding`] has.
+const CODINGS: usize = 6;
+
+impl Accepted {
+    /// Reads the header's values (all of them, in order).
+    pub(crate) fn read<'a, I>(accept_encoding: I) -> Self
+    where
+        I: IntoIterator<Item = &'a HeaderValue>,
+    {
+        let mut accepted = Accepted {
+            own: [None; CODINGS],
+            star: None,
+            present: false,
         };
-        if better {
-            best = Some((index, q, encoding));
-        }
-    }
-    best.map_or(0, |(index, _, _)| index)
-}
-
-/// The q-value that the header values give `encoding`.
-fn q_value<'a, I>(accept_encoding: I, encoding: Encoding) -> Q
-where
-    I: IntoIterator<Item = &'a HeaderValue>,
-{
-    match (entries(accept_encoding, encoding), encoding) {
-        ((Some(q), _), _) => q,
-        ((None, Some(q)), _) => q,
-        // Acceptable, but after anything the client listed.
-        ((None, None), Encoding::Identity) => 1,
-        ((None, None), _) => 0,
-    }
-}
-
-/// The q-value of a dictionary coding (`dcb`, `dcz`): only its own
-/// entry counts, never `*`, since a client that holds no dictionary sends
-/// `*` too (RFC 9842 §6: the server sends a delta only to a client that
-/// advertised the coding).
-pub(crate) fn listed_q<'a, I>(accept_encoding: I, encoding: Encoding) -> Q
-where
-    I: IntoIterator<Item = &'a HeaderValue>,
-{
-    entries(accept_encoding, encoding).0.unwrap_or(0)
-}
-
-/// The highest q-value of the entries that name `encoding`, and of the
-/// `*` entries, each `None` where there is none.
-fn entries<'a, I>(accept_encoding: I, encoding: Encoding) -> (Option<Q>, Option<Q>)
-where
-    I: IntoIterator<Item = &'a HeaderValue>,
-{
-    let mut own: Option<Q> = None;
-    let mut star: Option<Q> = None;
-    for value in accept_encoding {
-        let Ok(text) = value.to_str() else { continue };
-        for element in text.split(',') {
-            let Some((coding, q)) = parse_element(element) else {
-                continue;
-            };
-            if coding == "*" {
-                star = Some(star.map_or(q, |s| s.max(q)));
-            } else if names(coding, encoding) {
-                own = Some(own.map_or(q, |o| o.max(q)));
+        for value in accept_encoding {
+            accepted.present = true;
+            let Ok(text) = value.to_str() else { continue };
+            for element in text.split(',') {
+                let Some((coding, q)) = parse_element(element) else {
+                    continue;
+                };
+                let slot = if coding == "*" {
+                    &mut accepted.star
+                } else if let Some(encoding) = named(coding) {
+                    &mut accepted.own[encoding as usize]
+                } else {
+                    continue;
+                };
+                *slot = Some(slot.map_or(q, |s| s.max(q)));
             }
         }
+        accepted
     }
-    (own, star)
+
+    /// The index into `stored` of the coding to send.
+    pub(crate) fn pick(&self, stored: impl IntoIterator<Item = Encoding>) -> usize {
+        if !self.present {
+            return 0;
+        }
+        let mut best: Option<(usize, Q, Encoding)> = None;
+        for (index, encoding) in stored.into_iter().enumerate() {
+            let q = self.q_value(encoding);
+            if q == 0 {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((_, best_q, best_encoding)) => {
+                    q > best_q || (q == best_q && encoding.rank() < best_encoding.rank())
+                }
+            };
+            if better {
+                best = Some((index, q, encoding));
+            }
+        }
+        best.map_or(0, |(index, _, _)| index)
+    }
+
+    /// The q-value the header gives `encoding`.
+    fn q_value(&self, encoding: Encoding) -> Q {
+        match (self.own[encoding as usize], self.star, encoding) {
+            (Some(q), _, _) => q,
+            (None, Some(q), _) => q,
+            // Acceptable, but after anything the client listed.
+            (None, None, Encoding::Identity) => 1,
+            (None, None, _) => 0,
+        }
+    }
+
+    /// The q-value of a dictionary coding (`dcb`, `dcz`): only its own
+    /// entry counts, never `*`, since a client that holds no dictionary
+    /// sends `*` too (RFC 9842 §6: the server sends a delta only to a
+    /// client that advertised the coding).
+    pub(crate) fn listed_q(&self, encoding: Encoding) -> Q {
+        self.own[encoding as usize].unwrap_or(0)
+    }
 }
 
-/// Whether the coding token names `encoding` (case-insensitive; `x-gzip`
-/// is an alias of `gzip`, RFC 9110 §8.4.1.3).
-fn names(token: &str, encoding: Encoding) -> bool {
-    token.eq_ignore_ascii_case(encoding.token())
-        || (encoding == Encoding::Gzip && token.eq_ignore_ascii_case("x-gzip"))
+/// The coding a token names (case-insensitive; `x-gzip` is an alias of
+/// `gzip`, RFC 9110 §8.4.1.3), if it is one of ours.
+fn named(token: &str) -> Option<Encoding> {
+    const ALL: [Encoding; CODINGS] = [
+        Encoding::Identity,
+        Encoding::Brotli,
+        Encoding::Zstd,
+        Encoding::Gzip,
+        Encoding::Dcb,
+        Encoding::Dcz,
+    ];
+    if token.eq_ignore_ascii_case("x-gzip") {
+        return Some(Encoding::Gzip);
+    }
+    ALL.into_iter()
+        .find(|e| token.eq_ignore_ascii_case(e.token()))
 }
 
 /// Parses `coding [; q=value] [; other=params]`. `None` for an empty or

@@ -17,7 +17,7 @@ pub(super) fn served(variant: &&Variant) -> bool {
 pub(super) fn ordinary(asset: &'static Asset, headers: &HeaderMap) -> &'static Variant {
     let variants = || asset.variants().iter().filter(served);
     let stored = variants().map(|v| v.encoding());
-    let index = negotiate::negotiate(&headers.get_all(header::ACCEPT_ENCODING), stored);
+    let index = negotiate::negotiate(headers.get_all(header::ACCEPT_ENCODING), stored);
     variants().nth(index).unwrap_or(asset.identity())
 }
 
@@ -34,10 +34,10 @@ pub(super) fn delta(
         return None;
     };
     let dictionary = asset_manifest::dictionary::parse_available(value.as_bytes())?;
-    let accept = headers.get_all(header::ACCEPT_ENCODING);
+    let accept = negotiate::Accepted::read(headers.get_all(header::ACCEPT_ENCODING));
     deltas
         .filter(|d| d.dictionary() == Some(&dictionary))
-        .map(|d| (negotiate::listed_q(&accept, d.encoding()), d))
+        .map(|d| (accept.listed_q(d.encoding()), d))
         .filter(|(q, _)| *q > 0)
         .max_by(|(qa, a), (qb, b)| {
             qa.cmp(qb)
