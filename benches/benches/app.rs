@@ -20,8 +20,9 @@ fn main() {
     divan::main();
 }
 
-const SERVERS: [&str; 6] = [
+const SERVERS: [&str; 7] = [
     "ceiling",
+    "ceiling-nest",
     "ours-nest",
     "ours-layer",
     "memory-serve",

@@ -6,6 +6,8 @@ use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::routing::get;
 use bytes::Bytes;
 
+pub mod page;
+
 // Our table of `site/`, as a user includes it.
 asset_runtime::include_assets!(pub static SITE);
 
@@ -47,7 +49,7 @@ pub const SERVERS: [&str; 7] = [
 /// ceiling (what our pages link to), the plain one for the peers.
 pub fn url_path(server: &str) -> String {
     match server {
-        "ceiling" | "ours-nest" | "ours-layer" => {
+        "ceiling" | "ceiling-nest" | "ours-nest" | "ours-layer" => {
             let asset = SITE.get(ASSET).expect("the benchmark's stylesheet");
             format!("/static/{}", asset.hashed_path())
         }
@@ -69,6 +71,22 @@ static_serve::embed_assets!("site", compress = true);
 pub fn app(server: &str) -> Router {
     match server {
         "ceiling" => ceiling(),
+        // The same bare handler mounted as `ours-nest` is: what axum's
+        // `nest_service` itself costs (it rewrites the request's URI).
+        "ceiling-nest" => {
+            let (bytes, headers) = ceiling_parts();
+            let inner = Router::new().route(
+                &format!(
+                    "/{}",
+                    SITE.get(ASSET).expect("the stylesheet").hashed_path()
+                ),
+                get(move || {
+                    let headers = headers.clone();
+                    async move { (headers, Bytes::from_static(bytes)) }
+                }),
+            );
+            Router::new().nest_service("/static", inner)
+        }
         // The README's two ways.
         "ours-nest" => Router::new().nest_service("/static", SITE.service()),
         "ours-layer" => Router::new().layer(SITE.service().mount("/static")),
