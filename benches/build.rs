@@ -53,7 +53,7 @@ fn precompressed(out: &Path, report: &asset_build::Report) {
     let source = fs::read(Path::new("site").join(ASSET)).unwrap();
     let name = dir.join("v4-shims.min.css");
     fs::write(&name, &source).unwrap();
-    let blobs = out.join("asset-build").join("blobs");
+    let blobs = asset_build::BlobStore::read_only(&out.join("asset-build")).unwrap();
     for (coding, extension) in [("br", "br"), ("gzip", "gz")] {
         let size = asset
             .compressed
@@ -64,15 +64,14 @@ fn precompressed(out: &Path, report: &asset_build::Report) {
         // The one compressed blob of that size whose name carries the
         // codec: the site holds this one file.
         let tag = if coding == "br" { ".br-" } else { ".gz-" };
-        let blob = fs::read_dir(&blobs)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| {
-                p.file_name().unwrap().to_str().unwrap().contains(tag)
-                    && fs::metadata(p).unwrap().len() == size
-            })
+        let bytes = blobs
+            .names()
+            .iter()
+            .filter(|name| name.contains(tag))
+            .map(|name| blobs.read(name).unwrap())
+            .find(|bytes| bytes.len() as u64 == size)
             .expect("the compressed blob");
-        fs::copy(&blob, dir.join(format!("v4-shims.min.css.{extension}"))).unwrap();
+        fs::write(dir.join(format!("v4-shims.min.css.{extension}")), bytes).unwrap();
     }
 }
 
@@ -91,19 +90,17 @@ fn delta_site(out: &Path) {
     let text = fs::read_to_string(built.join("manifest.json")).unwrap();
     let manifest = asset_manifest::Manifest::from_json(&text).unwrap();
     let export = out.join("delta-export");
+    let blobs = asset_build::BlobStore::read_only(&built).unwrap();
     for asset in manifest.assets.values() {
         let etag = asset.etag.as_deref().unwrap().trim_matches('"');
-        let blob = fs::read_dir(built.join("blobs"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| {
-                let name = p.file_name().unwrap().to_str().unwrap();
-                name.starts_with(etag) && !name.contains('.')
-            })
+        let name = blobs
+            .names()
+            .into_iter()
+            .find(|name| name.starts_with(etag) && !name.contains('.'))
             .expect("the identity blob");
         let target = export.join(asset.hashed_path.as_deref().unwrap());
         fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::copy(blob, target).unwrap();
+        fs::write(target, blobs.read(&name).unwrap()).unwrap();
     }
     fs::write(export.join("manifest.json"), text).unwrap();
 

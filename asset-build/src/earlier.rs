@@ -29,7 +29,7 @@ use asset_manifest::release::{MANIFESTS_DIR, Release};
 use serde::{Deserialize, Serialize};
 
 use crate::delta::Dictionary;
-use crate::store::write_atomic;
+use crate::store::{BlobStore, write_atomic};
 
 /// Folders of earlier releases, separated like `PATH`.
 pub const EARLIER_ENV: &str = "ASSET_BUILD_EARLIER_RELEASES";
@@ -305,16 +305,16 @@ impl History {
             .collect()
     }
 
-    /// Records this build's text assets (logical path, SHA-256, where the
-    /// bytes are) as the newest release, keeps the newest `keep`, and
+    /// Records this build's text assets (logical path and SHA-256, the
+    /// bytes in `store`) as the newest release, keeps the newest `keep`, and
     /// removes the bytes no kept release names. Failures only cost the
     /// next build its deltas, so they are not errors.
-    pub fn record(&self, assets: &[(String, [u8; 32], PathBuf)], keep: usize) {
+    pub fn record(&self, assets: &[(String, [u8; 32])], store: &BlobStore, keep: usize) {
         let mut index = self.index();
         let current = Recorded {
             assets: assets
                 .iter()
-                .map(|(logical, sha, _)| (logical.clone(), hex(sha)))
+                .map(|(logical, sha)| (logical.clone(), hex(sha)))
                 .collect(),
         };
         if index.releases.first() == Some(&current) || current.assets.is_empty() {
@@ -324,10 +324,10 @@ impl History {
         if fs::create_dir_all(&blobs).is_err() {
             return;
         }
-        for (_, sha, path) in assets {
+        for (_, sha) in assets {
             let target = blobs.join(hex(sha));
-            if !target.is_file() && fs::hard_link(path, &target).is_err() {
-                let _ = fs::copy(path, &target);
+            if !target.is_file() {
+                let _ = store.copy_to(&hex(sha), &target);
             }
         }
         index.releases.insert(0, current);

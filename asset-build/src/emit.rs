@@ -24,7 +24,7 @@ use asset_manifest::table::{AssetRecord, DataRange, TableWriter};
 use crate::Error;
 use crate::link::{self, Embed};
 use crate::stages::Built;
-use crate::store::{BlobStore, write_if_changed};
+use crate::store::{BlobStore, Packed, write_if_changed};
 
 mod linked;
 
@@ -44,30 +44,32 @@ pub struct Emitted {
 /// the blobs nothing uses any more.
 pub fn emit(
     built: &Built,
-    store: &BlobStore,
+    store: &mut BlobStore,
     output: &Path,
     prefix: &str,
     embed: Embed,
 ) -> Result<Emitted, Error> {
     let table = Table::new(built, store, prefix)?;
-    let code = match embed {
+    let (code, libraries, packed) = match embed {
         Embed::IncludeBytes => {
             let parts = table.write_parts(store, output)?;
-            remove_libraries(output, &[]);
-            include_code(prefix, parts)
+            (include_code(prefix, parts), Vec::new(), BTreeMap::new())
         }
         Embed::Link => {
             let format = link::linked_format(&link::Target::from_env()).map_err(Error::Table)?;
-            let code = linked::emit(&table, store, output, prefix, &format)?;
+            let linked = linked::emit(&table, store, output, prefix, &format)?;
             remove_parts(output, 0);
-            code
+            linked
         }
     };
     let code_path = output.join(CODE_FILE);
     write_if_changed(&code_path, code.as_bytes())?;
     let manifest_path = output.join(MANIFEST_FILE);
     write_if_changed(&manifest_path, manifest(built, prefix).to_json().as_bytes())?;
-    store.retain(&built.blobs);
+    // The store says where the blobs are now before the libraries they
+    // were in before go.
+    store.settle(&built.blobs, packed);
+    remove_libraries(output, &libraries);
     Ok(Emitted {
         code_path,
         manifest_path,
@@ -302,22 +304,7 @@ fn write_blobs(
 ) -> Result<u64, Error> {
     let mut written = 0;
     for (name, len) in blobs {
-        let blob = store.path(name);
-        let mut file = fs::File::open(&blob).map_err(|source| Error::Unreadable {
-            path: blob.clone(),
-            source,
-        })?;
-        let copied = std::io::copy(&mut file, out).map_err(|source| Error::Write {
-            path: dest.to_path_buf(),
-            source,
-        })?;
-        if copied != *len {
-            return Err(Error::Unreadable {
-                path: blob,
-                source: std::io::Error::other("the blob changed size while the table was written"),
-            });
-        }
-        written += copied;
+        written += store.copy_into(name, *len, out, dest)?;
     }
     Ok(written)
 }

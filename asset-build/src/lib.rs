@@ -185,4 +185,5 @@ pub use asset_manifest::naming::hashed_path;
 pub use error::{Error, MissingReference};
 pub use link::{EMBED_ENV, Embed};
 pub use pipeline::{AssetReport, DEFAULT_KEEP_NAMES, DEV_ENV, Pipeline, Report};
+pub use store::BlobStore;
 pub use templates::UnknownTemplateAsset;

@@ -152,14 +152,11 @@ fn the_history_keeps_the_newest_releases_and_their_bytes_only() {
     let cache = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let history = History::new(cache.path(), &[PathBuf::from("/app/static")]);
+    let store = crate::store::BlobStore::open(files.path(), None).unwrap();
     let release = |text: &str| {
-        let path = files.path().join(text);
-        fs::write(&path, text).unwrap();
-        vec![(
-            "app.css".to_owned(),
-            *asset_manifest::Fingerprint::of(text.as_bytes()).digest(),
-            path,
-        )]
+        let print = asset_manifest::Fingerprint::of(text.as_bytes());
+        store.put(print.hex(), text.as_bytes()).unwrap();
+        vec![("app.css".to_owned(), *print.digest())]
     };
     let read = |h: &History| -> Vec<String> {
         h.versions()
@@ -167,12 +164,12 @@ fn the_history_keeps_the_newest_releases_and_their_bytes_only() {
             .map(|v| fs::read_to_string(&v.path).unwrap())
             .collect()
     };
-    history.record(&release("one"), 2);
-    history.record(&release("two"), 2);
+    history.record(&release("one"), &store, 2);
+    history.record(&release("two"), &store, 2);
     // The same release again adds nothing.
-    history.record(&release("two"), 2);
+    history.record(&release("two"), &store, 2);
     assert_eq!(read(&history), ["two", "one"]);
-    history.record(&release("three"), 2);
+    history.record(&release("three"), &store, 2);
     assert_eq!(read(&history), ["three", "two"]);
     let blobs = fs::read_dir(history.dir.join("blobs")).unwrap().count();
     assert_eq!(blobs, 2, "the bytes of dropped releases are removed");

@@ -8,11 +8,12 @@
 //! The runtime reads the parts as it reads `include_bytes!` parts: one
 //! data, end to end.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
-use super::{HEADER, RT, Table, lit, remove_libraries, write_blobs};
+use super::{HEADER, Packed, RT, Table, lit, write_blobs};
 use crate::Error;
 use crate::link;
 use crate::store::BlobStore;
@@ -50,17 +51,23 @@ impl Table {
     }
 }
 
-/// Writes the libraries that are not there yet, removes the others, and
-/// returns the code that declares them.
+/// What [`emit`] gives: the code that declares the libraries, their file
+/// names, and where each blob is in them.
+type Linked = (String, Vec<String>, BTreeMap<String, Packed>);
+
+/// Writes the libraries that are not there yet, and returns the code that
+/// declares them, their names (the others are the caller's to remove, once
+/// the store no longer names them) and where each blob is in them.
 pub(super) fn emit(
     table: &Table,
     store: &BlobStore,
     output: &Path,
     prefix: &str,
     format: &link::Format,
-) -> Result<String, Error> {
+) -> Result<Linked, Error> {
     let parts = table.link_parts();
     let mut files = Vec::with_capacity(parts.len());
+    let mut packed = BTreeMap::new();
     let mut externs = String::new();
     let mut list = String::new();
     for (k, (part, len)) in parts.iter().enumerate() {
@@ -87,8 +94,17 @@ pub(super) fn emit(
         let file = link::library_file(format, &symbol);
         let path = output.join(&file);
         // Renamed into place only once whole, so one that is there is right.
-        if !path.is_file() {
-            link::write_library(&path, format, &symbol, *len, |out, dest| match part {
+        let data_at = if path.is_file() {
+            // Where its data starts, as the store found it last time.
+            match part {
+                Part::Blobs(blobs) => store
+                    .packed(&blobs[0].0)
+                    .filter(|p| p.file == file)
+                    .map(|p| p.at),
+                Part::Index => None,
+            }
+        } else {
+            let at = link::write_library(&path, format, &symbol, *len, |out, dest| match part {
                 Part::Index => {
                     out.write_all(&table.index).map_err(|source| Error::Write {
                         path: dest.to_path_buf(),
@@ -98,6 +114,18 @@ pub(super) fn emit(
                 }
                 Part::Blobs(blobs) => write_blobs(store, blobs, out, dest),
             })?;
+            Some(at)
+        };
+        if let (Part::Blobs(blobs), Some(mut at)) = (part, data_at) {
+            for (name, len) in *blobs {
+                let place = Packed {
+                    file: file.clone(),
+                    at,
+                    len: *len,
+                };
+                packed.insert(name.clone(), place);
+                at += len;
+            }
         }
         files.push(file);
         let _ = write!(
@@ -106,10 +134,10 @@ pub(super) fn emit(
         );
         let _ = writeln!(list, "        unsafe {{ &PART_{k} }},");
     }
-    remove_libraries(output, &files);
-    Ok(format!(
+    let code = format!(
         "{HEADER}{{\n{externs}    // SAFETY: each library defines its symbol as that many bytes, never written.\n    static PARTS: [&[u8]; {n}] = [\n{list}    ];\n    {RT}::Assets::__packed_v2(&PARTS, {})\n}}\n",
         lit(prefix),
         n = parts.len(),
-    ))
+    );
+    Ok((code, files, packed))
 }

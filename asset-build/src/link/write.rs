@@ -61,14 +61,15 @@ fn largest_table(format: &Format) -> u64 {
 /// Writes the library at `path`: an archive whose one member is an object
 /// for `format` defining `symbol` as the `len` bytes that `data` writes
 /// (it gets the library's path, for its errors), in a read-only section
-/// of their own. The file is renamed into place only once whole.
+/// of their own. The file is renamed into place only once whole. Returns
+/// where in the file the bytes are.
 pub(crate) fn write_library(
     path: &Path,
     format: &Format,
     symbol: &str,
     len: u64,
     data: impl FnOnce(&mut BufWriter<File>, &Path) -> Result<u64, Error>,
-) -> Result<(), Error> {
+) -> Result<u64, Error> {
     let write_err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -91,10 +92,11 @@ pub(crate) fn write_library(
         .emit(&mut image)
         .map_err(|e| write_err(io::Error::other(format!("writing the object: {e}"))))?;
     let data_at = image.data_at(len).map_err(write_err)?;
+    let mut start = 0;
     crate::emit::write_streamed(path, |out| {
         let member_at = write_archive(format, image.bytes(), out).map_err(write_err)?;
-        out.seek(SeekFrom::Start(member_at + data_at))
-            .map_err(write_err)?;
+        start = member_at + data_at;
+        out.seek(SeekFrom::Start(start)).map_err(write_err)?;
         let written = data(out, path)?;
         if written != len {
             return Err(write_err(io::Error::other(format!(
@@ -102,7 +104,8 @@ pub(crate) fn write_library(
             ))));
         }
         Ok(())
-    })
+    })?;
+    Ok(start)
 }
 
 /// The object as the writer emits it, in a zeroed allocation reserved at

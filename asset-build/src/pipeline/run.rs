@@ -125,25 +125,19 @@ impl Pipeline {
             watched_earlier = watched;
         }
 
-        let store = BlobStore::open(&output, shared)?;
+        let mut store = BlobStore::open(&output, shared)?;
         let memo = Memo::load(&output);
         let built = stages::run(&found, &store, &settings, &memo)?;
-        let emitted = emit::emit(&built, &store, &output, &prefix, embed)?;
+        let emitted = emit::emit(&built, &mut store, &output, &prefix, embed)?;
         Memo::save(&output, &built.remembered)?;
         if let Some(history) = &history {
             let offered: Vec<_> = built
                 .assets
                 .iter()
                 .filter(|a| a.use_as_dictionary.is_some())
-                .map(|a| {
-                    (
-                        a.logical.clone(),
-                        *a.print.digest(),
-                        store.path(a.print.hex()),
-                    )
-                })
+                .map(|a| (a.logical.clone(), *a.print.digest()))
                 .collect();
-            history.record(&offered, self.delta_depth);
+            history.record(&offered, &store, self.delta_depth);
         }
         warnings.extend(built.warnings.iter().cloned());
 

@@ -64,7 +64,10 @@ fn include_bytes_parts_hold_whole_blobs_of_at_most_a_mib() {
         big(11, 1_500_000),
     );
     let s = setup(&[("a.png", &a), ("b.png", &b), ("c.png", &c), ("d.png", &d)]);
-    pipeline(&s).embed(Embed::IncludeBytes).build().unwrap();
+    pipeline(&s)
+        .embed(crate::Embed::IncludeBytes)
+        .build()
+        .unwrap();
     let parts = table_parts(&s.out);
     let sizes: Vec<usize> = parts[1..].iter().map(Vec::len).collect();
     assert_eq!(sizes, [800_000, 400_000, 1_500_000], "{sizes:?}");
@@ -79,7 +82,10 @@ fn include_bytes_parts_hold_whole_blobs_of_at_most_a_mib() {
     // Fewer files: the parts beyond the new count are removed.
     fs::remove_file(s.root.join("static/d.png")).unwrap();
     fs::remove_file(s.root.join("static/c.png")).unwrap();
-    pipeline(&s).embed(Embed::IncludeBytes).build().unwrap();
+    pipeline(&s)
+        .embed(crate::Embed::IncludeBytes)
+        .build()
+        .unwrap();
     assert_eq!(table_parts(&s.out).len(), 2);
     assert!(!s.out.join("asset-build/table.2.bin").exists());
 }
@@ -834,4 +840,155 @@ fn a_large_file_keeps_its_library_when_another_file_changes() {
     // The video's and the last run's (z.txt) libraries, untouched; the
     // index and the stylesheet's run are new, the old ones removed.
     assert_eq!(kept.len(), 2, "{before:?} {after:?}");
+}
+
+/// The bytes of every file under `dir`, recursively.
+fn bytes_under(dir: &Path) -> u64 {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let meta = e.metadata().unwrap();
+            if meta.is_dir() {
+                bytes_under(&e.path())
+            } else {
+                meta.len()
+            }
+        })
+        .sum()
+}
+
+/// A linked table is the store of the blobs it holds: the output folder
+/// holds their bytes once, every blob still reads back the same, an edit
+/// copies what it keeps from the old libraries, a library removed by hand
+/// is rebuilt, and a switch to `include_bytes!` finds every blob.
+#[test]
+fn a_linked_table_holds_the_stored_bytes_once() {
+    let video: Vec<u8> = (0..3_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let css = "a { color: red; margin: 0 auto; padding: 1em }\n".repeat(400);
+    let s = setup(&[
+        ("a.css", css.as_bytes()),
+        ("video.mp4", &video),
+        ("z.txt", b"zzz"),
+    ]);
+    crate::link::target::TEST_TARGET.with(|t| {
+        *t.borrow_mut() = Some(crate::link::Target::parse_for_tests(
+            "x86_64-unknown-linux-gnu",
+        ));
+    });
+    let output = s.out.join("asset-build");
+    // What each blob holds, from a build that keeps them all loose.
+    let reference = tempfile::tempdir().unwrap();
+    pipeline(&s)
+        .out_dir(reference.path())
+        .embed(crate::Embed::IncludeBytes)
+        .build()
+        .unwrap();
+    let loose = crate::BlobStore::read_only(&reference.path().join("asset-build")).unwrap();
+    let expected: std::collections::BTreeMap<String, Vec<u8>> = loose
+        .names()
+        .into_iter()
+        .map(|n| (n.clone(), loose.read(&n).unwrap()))
+        .collect();
+    let stored: u64 = expected.values().map(|b| b.len() as u64).sum();
+    assert!(
+        expected.len() >= 5,
+        "identity and compressed blobs: {expected:?}"
+    );
+
+    let check = |when: &str| {
+        let store = crate::BlobStore::read_only(&output).unwrap();
+        assert_eq!(
+            store.names(),
+            expected.keys().cloned().collect::<Vec<_>>(),
+            "{when}"
+        );
+        for (name, bytes) in &expected {
+            assert!(store.read(name).unwrap() == *bytes, "{when}: blob {name}");
+        }
+        let on_disk = bytes_under(&output);
+        assert!(
+            on_disk as f64 <= stored as f64 * 1.1,
+            "{when}: {on_disk} bytes in the output folder for {stored} stored"
+        );
+        // Only empty markers are left loose.
+        for entry in fs::read_dir(output.join("blobs")).unwrap() {
+            assert_eq!(entry.unwrap().metadata().unwrap().len(), 0, "{when}");
+        }
+    };
+    let linked = || pipeline(&s).embed(crate::Embed::Link).build().unwrap();
+    linked();
+    check("first build");
+    linked();
+    check("unchanged");
+
+    // An edit: the new stylesheet's blobs are packed, the old ones gone,
+    // the others copied out of the old library or kept in theirs.
+    let edited = css.replace("red", "blue");
+    fs::write(s.root.join("static/a.css"), &edited).unwrap();
+    linked();
+    pipeline(&s)
+        .out_dir(reference.path())
+        .embed(crate::Embed::IncludeBytes)
+        .build()
+        .unwrap();
+    let loose = crate::BlobStore::read_only(&reference.path().join("asset-build")).unwrap();
+    let expected: std::collections::BTreeMap<String, Vec<u8>> = loose
+        .names()
+        .into_iter()
+        .map(|n| (n.clone(), loose.read(&n).unwrap()))
+        .collect();
+    let check = |when: &str| {
+        let store = crate::BlobStore::read_only(&output).unwrap();
+        assert_eq!(
+            store.names(),
+            expected.keys().cloned().collect::<Vec<_>>(),
+            "{when}"
+        );
+        for (name, bytes) in &expected {
+            assert!(store.read(name).unwrap() == *bytes, "{when}: blob {name}");
+        }
+    };
+    check("after an edit");
+
+    // A library removed by hand: its blobs are missing, so the next build
+    // reads the files again and writes it anew.
+    let video_library = fs::read_dir(&output)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("libasset_table_")
+        })
+        .max_by_key(|e| e.metadata().unwrap().len())
+        .unwrap()
+        .path();
+    fs::remove_file(&video_library).unwrap();
+    let rebuilt = linked();
+    assert!(rebuilt.unread < 3, "the video is read again");
+    assert!(video_library.is_file());
+    check("after a library was removed");
+
+    // To include_bytes!: the parts are copied out of the libraries, which
+    // go, and the blobs are loose again.
+    pipeline(&s)
+        .embed(crate::Embed::IncludeBytes)
+        .build()
+        .unwrap();
+    check("include_bytes! after linked");
+    assert_eq!(table_parts(&s.out), table_parts(reference.path()));
+    let libraries = fs::read_dir(&output)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("libasset_table_")
+        })
+        .count();
+    assert_eq!(libraries, 0);
 }

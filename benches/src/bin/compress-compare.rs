@@ -22,9 +22,12 @@ fn main() {
     let dir = Path::new(&dir);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    let blobs: Vec<String> = std::fs::read_dir(dir.join("blobs"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
+    // The store reads each blob wherever the build keeps it (loose, or in
+    // the linked table's libraries).
+    let store = asset_build::BlobStore::read_only(dir).unwrap();
+    let blobs: Vec<String> = store
+        .names()
+        .into_iter()
         .filter(|n| !n.contains('.'))
         .collect();
 
@@ -48,7 +51,7 @@ fn main() {
         if !seen.insert(blob.clone()) {
             continue;
         }
-        let bytes = std::fs::read(dir.join("blobs").join(blob)).unwrap();
+        let bytes = store.read(blob).unwrap();
         let cli_br = cli("brotli", &["-q", "11", "-c"], &bytes);
         let cli_gz = cli("gzip", &["-9", "-n", "-c"], &bytes);
         total.files += 1;
