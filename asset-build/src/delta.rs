@@ -64,7 +64,8 @@ impl DeltaCodec {
 
     fn cache_tag(self) -> &'static str {
         match self {
-            DeltaCodec::Dcb => "dcb-q11-v1",
+            // v2: Google's encoder, where v1 was the brotli crate's.
+            DeltaCodec::Dcb => "dcb-q11-v2",
             #[cfg(feature = "zstd")]
             DeltaCodec::Dcz => "dcz-19-v1",
         }
@@ -106,31 +107,16 @@ fn dcz_window_log_limit(dictionary_len: u64) -> u32 {
 }
 
 /// Brotli at quality 11 with `dictionary` as a raw (LZ77 prefix)
-/// dictionary, the window sized to hold both (RFC 9842 §4). The crate's
-/// custom dictionary is the same prefix that Google's decoder attaches as
-/// `BROTLI_SHARED_DICTIONARY_RAW`: a test decodes it with that library.
+/// dictionary, the window sized to hold both (RFC 9842 §4), by Google's
+/// encoder, as Google's decoder attaches it (`BROTLI_SHARED_DICTIONARY_RAW`).
 fn brotli_with_dictionary(input: &[u8], dictionary: &[u8], out: &mut Vec<u8>) {
-    let total = input.len() + dictionary.len();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: crate::compress::window_bits(total),
-        size_hint: input.len(),
-        ..Default::default()
-    };
-    let mut reader = input;
-    let (mut in_buf, mut out_buf) = (vec![0; 64 * 1024], vec![0; 64 * 1024]);
-    brotli::enc::BrotliCompressCustomIoCustomDict(
-        &mut brotli::IoReaderWrapper(&mut reader),
-        &mut brotli::IoWriterWrapper(out),
-        &mut in_buf,
-        &mut out_buf,
-        &params,
-        brotli::enc::StandardAlloc::default(),
-        &mut |_: &mut _, _: &mut _, _, _: &mut _| {},
-        dictionary,
-        std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "unexpected end of input"),
-    )
-    .expect("compressing in memory cannot fail");
+    let lgwin = crate::compress::window_bits(input.len() + dictionary.len());
+    out.extend(crate::compress::google::compress(
+        input,
+        Some(dictionary),
+        11,
+        lgwin,
+    ));
 }
 
 /// zstd level 19 with `dictionary` as a raw-content prefix, the window

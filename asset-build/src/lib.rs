@@ -16,19 +16,6 @@
 //!
 //! [build-dependencies]
 //! asset-build = "0.1"
-//!
-//! [profile.dev.package.asset-build]
-//! opt-level = 3
-//! [profile.dev.package.brotli]
-//! opt-level = 3
-//! [profile.dev.package.libdeflate-sys]
-//! opt-level = 3
-//! [profile.release.package.asset-build]
-//! opt-level = 3
-//! [profile.release.package.brotli]
-//! opt-level = 3
-//! [profile.release.package.libdeflate-sys]
-//! opt-level = 3
 //! ```
 //!
 //! ```no_run
@@ -95,35 +82,15 @@
 //! with one URL, a symbolic-link loop, a reference to a file that is not an
 //! asset) fails the build with a `cargo::error` that names the path.
 //!
-//! Brotli at quality 11 and libdeflate at level 12 are slow without
-//! optimisation, and cargo builds a build script and its dependencies
-//! without it, in release builds too. Add this to the workspace's
-//! `Cargo.toml` (asset-build itself too: brotli's generic code is compiled
-//! in it):
-//!
-//! ```toml
-//! [profile.dev.package.asset-build]
-//! opt-level = 3
-//! [profile.dev.package.brotli]
-//! opt-level = 3
-//! [profile.dev.package.libdeflate-sys]
-//! opt-level = 3
-//! [profile.release.package.asset-build]
-//! opt-level = 3
-//! [profile.release.package.brotli]
-//! opt-level = 3
-//! [profile.release.package.libdeflate-sys]
-//! opt-level = 3
-//! ```
-//!
-//! On Bootstrap's `dist/` (44 files, 8.7 MB), a cold `cargo build
-//! --release` of a crate embedding it took 38.9 s with no profile lines
-//! (the build script alone 23.1 s), 28.7 s with brotli and libdeflate-sys
-//! optimised (11.4 s), **26.5 s** with asset-build too (5.7 s), and 35.6 s
-//! with `[profile.release.build-override] opt-level = 3` (5.1 s; every
-//! build-time dependency, proc-macros included, then compiles slower).
-//! A build script that compresses at a speed only an unoptimised brotli
-//! has prints a `cargo::warning` with these lines.
+//! No profile lines are needed. Cargo builds a build script and its
+//! dependencies unoptimised, in release builds too, and brotli at quality
+//! 11 is then three to seven times slower; so asset-build compresses with
+//! Google's C encoder (brotli 1.2.0, shipped in this crate), which its own
+//! build script compiles at `-O2` whatever the profile, and hashes with
+//! `ring`'s assembly. On Bootstrap's `dist/` (44 files, 8.7 MB), a cold
+//! debug build with no profile lines took 48.6 to 51.7 s, against 54.8 to
+//! 61.9 s with the lines this crate used to recommend, and its build
+//! script 1.02x to 1.08x the time (README, "Build speed").
 //!
 //! Compressions are also cached for every profile and crate of the target
 //! directory (see [`Pipeline::shared_cache`]): after `cargo build`, the
@@ -153,7 +120,9 @@
 //! either; elsewhere (wasm, say) they come in through `include_bytes!`
 //! (see [`Pipeline::embed`]).
 
-#![forbid(unsafe_code)]
+// Unsafe code only where the crate calls Google's brotli encoder
+// (`compress/google.rs`, which allows it).
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 // The examples show whole `build.rs` files, `fn main` included.
 #![allow(clippy::needless_doctest_main)]

@@ -192,14 +192,7 @@ pub fn run(
         });
     }
     check_unique_paths(&sources, &assets)?;
-    let mut warnings: Vec<String> = named
-        .warnings
-        .into_iter()
-        .chain(precompress::slow_brotli_warning(
-            compressed.brotli_bytes,
-            compressed.brotli_nanos,
-        ))
-        .collect();
+    let mut warnings: Vec<String> = named.warnings;
     let deltas = add_deltas(&mut assets, store, settings, &mut warnings)?;
     blobs.extend(deltas.blobs);
     Ok(Built {

@@ -20,6 +20,67 @@ fn brotli_round_trips_and_shrinks() {
     assert_eq!(decoded, input);
 }
 
+fn brotli_decoded(stream: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::new();
+    brotli_decompressor::Decompressor::new(stream, 4096)
+        .read_to_end(&mut decoded)
+        .unwrap();
+    decoded
+}
+
+/// Google's encoder through its wrapper: empty input, input that does not
+/// compress (the output outgrows the input), one larger than the window,
+/// and the same bytes twice give the same stream.
+#[test]
+fn googles_encoder_round_trips_at_the_edges() {
+    for input in [
+        Vec::new(),
+        b"a".to_vec(),
+        pseudo_random(300_000),
+        sample().repeat(40),
+    ] {
+        let lgwin = window_bits(input.len());
+        let out = google::compress(&input, None, 11, lgwin);
+        assert_eq!(brotli_decoded(&out), input, "{} bytes", input.len());
+        assert_eq!(out, google::compress(&input, None, 11, lgwin));
+    }
+    // A window smaller than the input still round-trips.
+    let input = sample().repeat(20);
+    let out = google::compress(&input, None, 11, 10);
+    assert_eq!(brotli_decoded(&out), input);
+}
+
+/// With a raw dictionary, the stream needs it: the brotli crate family's
+/// decoder gives the input back with the dictionary and fails without it.
+#[test]
+fn googles_encoder_uses_a_raw_dictionary() {
+    let old = sample();
+    let mut new = old.clone();
+    new.extend_from_slice(b".added { color: red; }\n");
+    let lgwin = window_bits(old.len() + new.len());
+    let delta = google::compress(&new, Some(&old), 11, lgwin);
+    let plain = google::compress(&new, None, 11, lgwin);
+    assert!(
+        delta.len() * 10 < plain.len(),
+        "{} against {}",
+        delta.len(),
+        plain.len()
+    );
+    let mut decoded = Vec::new();
+    brotli_decompressor::BrotliDecompressCustomDict(
+        &mut &delta[..],
+        &mut decoded,
+        &mut [0; 4096],
+        &mut [0; 4096],
+        old.clone(),
+    )
+    .unwrap();
+    assert_eq!(decoded, new);
+    let mut without = Vec::new();
+    let alone = brotli_decompressor::BrotliDecompress(&mut &delta[..], &mut without);
+    assert!(alone.is_err() || without != new);
+}
+
 #[test]
 fn gzip_round_trips_and_is_deterministic() {
     let input = sample();
