@@ -15,20 +15,6 @@
 //!
 //! [build-dependencies]
 //! asset-build = "0.1"
-//!
-//! # Compression is slow unoptimised; see asset-build's docs.
-//! [profile.dev.package.asset-build]
-//! opt-level = 3
-//! [profile.dev.package.brotli]
-//! opt-level = 3
-//! [profile.dev.package.libdeflate-sys]
-//! opt-level = 3
-//! [profile.release.package.asset-build]
-//! opt-level = 3
-//! [profile.release.package.brotli]
-//! opt-level = 3
-//! [profile.release.package.libdeflate-sys]
-//! opt-level = 3
 //! ```
 //!
 //! ```no_run
