@@ -800,14 +800,8 @@ fn a_large_file_keeps_its_library_when_another_file_changes() {
         ("z.txt", b"zzz"),
     ]);
     let libraries = |out: &Path| -> Vec<(String, std::time::SystemTime)> {
-        let mut found: Vec<_> = fs::read_dir(out.join("asset-build"))
-            .unwrap()
-            .map(|e| e.unwrap())
-            .filter(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .starts_with("libasset_table_")
-            })
+        let mut found: Vec<_> = table_libraries(&out.join("asset-build"))
+            .into_iter()
             .map(|e| {
                 (
                     e.file_name().into_string().unwrap(),
@@ -840,6 +834,32 @@ fn a_large_file_keeps_its_library_when_another_file_changes() {
     // The video's and the last run's (z.txt) libraries, untouched; the
     // index and the stylesheet's run are new, the old ones removed.
     assert_eq!(kept.len(), 2, "{before:?} {after:?}");
+}
+
+/// The linked table's libraries in an output folder.
+fn table_libraries(output: &Path) -> Vec<fs::DirEntry> {
+    fs::read_dir(output)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("libasset_table_")
+        })
+        .collect()
+}
+
+/// Every blob of an output folder, by name, wherever the build keeps it.
+fn blobs_of(output: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let store = crate::BlobStore::read_only(output).unwrap();
+    store
+        .names()
+        .into_iter()
+        .map(|name| {
+            let bytes = store.read(&name).unwrap();
+            (name, bytes)
+        })
+        .collect()
 }
 
 /// The bytes of every file under `dir`, recursively.
@@ -881,33 +901,19 @@ fn a_linked_table_holds_the_stored_bytes_once() {
     let output = s.out.join("asset-build");
     // What each blob holds, from a build that keeps them all loose.
     let reference = tempfile::tempdir().unwrap();
-    pipeline(&s)
-        .out_dir(reference.path())
-        .embed(crate::Embed::IncludeBytes)
-        .build()
-        .unwrap();
-    let loose = crate::BlobStore::read_only(&reference.path().join("asset-build")).unwrap();
-    let expected: std::collections::BTreeMap<String, Vec<u8>> = loose
-        .names()
-        .into_iter()
-        .map(|n| (n.clone(), loose.read(&n).unwrap()))
-        .collect();
-    let stored: u64 = expected.values().map(|b| b.len() as u64).sum();
-    assert!(
-        expected.len() >= 5,
-        "identity and compressed blobs: {expected:?}"
-    );
-
-    let check = |when: &str| {
-        let store = crate::BlobStore::read_only(&output).unwrap();
-        assert_eq!(
-            store.names(),
-            expected.keys().cloned().collect::<Vec<_>>(),
-            "{when}"
-        );
-        for (name, bytes) in &expected {
-            assert!(store.read(name).unwrap() == *bytes, "{when}: blob {name}");
-        }
+    let expected = || {
+        pipeline(&s)
+            .out_dir(reference.path())
+            .embed(crate::Embed::IncludeBytes)
+            .build()
+            .unwrap();
+        blobs_of(&reference.path().join("asset-build"))
+    };
+    let first = expected();
+    let stored: u64 = first.values().map(|b| b.len() as u64).sum();
+    assert!(first.len() >= 5, "identity and compressed blobs: {first:?}");
+    let check_once = |when: &str| {
+        assert!(blobs_of(&output) == first, "{when}");
         let on_disk = bytes_under(&output);
         assert!(
             on_disk as f64 <= stored as f64 * 1.1,
@@ -920,49 +926,23 @@ fn a_linked_table_holds_the_stored_bytes_once() {
     };
     let linked = || pipeline(&s).embed(crate::Embed::Link).build().unwrap();
     linked();
-    check("first build");
+    check_once("first build");
     linked();
-    check("unchanged");
+    check_once("unchanged");
 
     // An edit: the new stylesheet's blobs are packed, the old ones gone,
     // the others copied out of the old library or kept in theirs.
     let edited = css.replace("red", "blue");
     fs::write(s.root.join("static/a.css"), &edited).unwrap();
     linked();
-    pipeline(&s)
-        .out_dir(reference.path())
-        .embed(crate::Embed::IncludeBytes)
-        .build()
-        .unwrap();
-    let loose = crate::BlobStore::read_only(&reference.path().join("asset-build")).unwrap();
-    let expected: std::collections::BTreeMap<String, Vec<u8>> = loose
-        .names()
-        .into_iter()
-        .map(|n| (n.clone(), loose.read(&n).unwrap()))
-        .collect();
-    let check = |when: &str| {
-        let store = crate::BlobStore::read_only(&output).unwrap();
-        assert_eq!(
-            store.names(),
-            expected.keys().cloned().collect::<Vec<_>>(),
-            "{when}"
-        );
-        for (name, bytes) in &expected {
-            assert!(store.read(name).unwrap() == *bytes, "{when}: blob {name}");
-        }
-    };
+    let expected = expected();
+    let check = |when: &str| assert!(blobs_of(&output) == expected, "{when}");
     check("after an edit");
 
     // A library removed by hand: its blobs are missing, so the next build
     // reads the files again and writes it anew.
-    let video_library = fs::read_dir(&output)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("libasset_table_")
-        })
+    let video_library = table_libraries(&output)
+        .into_iter()
         .max_by_key(|e| e.metadata().unwrap().len())
         .unwrap()
         .path();
@@ -980,15 +960,5 @@ fn a_linked_table_holds_the_stored_bytes_once() {
         .unwrap();
     check("include_bytes! after linked");
     assert_eq!(table_parts(&s.out), table_parts(reference.path()));
-    let libraries = fs::read_dir(&output)
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with("libasset_table_")
-        })
-        .count();
-    assert_eq!(libraries, 0);
+    assert!(table_libraries(&output).is_empty());
 }
