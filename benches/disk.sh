@@ -32,6 +32,7 @@ git worktree remove --force "$WORK/tree-rev" 2>/dev/null || true
 git worktree add --detach --quiet "$WORK/tree-rev" "$REV"
 trap 'git worktree remove --force "$WORK/tree-rev" 2>/dev/null || true' EXIT
 
+source benches/lib.sh
 mib() { python3 -c "print(f'{$1 / 1048576:.1f}')"; }
 bytes() { du -sb "$@" 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
 
@@ -53,7 +54,7 @@ for tree in rev work; do
         cargo build --quiet --manifest-path "$crate/Cargo.toml" --profile $profile 2>"$WORK/build.log" || { cat "$WORK/build.log" >&2; exit 1; }
         dir=$([ $profile = dev ] && echo debug || echo release)
         out=$(ls -d "$CARGO_TARGET_DIR/$dir/build"/bench-corpus-*/out/asset-build)
-        stored=$(bytes "$out"/libasset_table_*.a)
+        stored=$(bytes $(table_of "$out"))
         output=$(bytes "$out")
         cache=$(bytes "$CARGO_TARGET_DIR/asset-build-cache")
         target=$(bytes "$CARGO_TARGET_DIR")

@@ -10,17 +10,15 @@
 //! - **loose**, as a file `OUT_DIR/asset-build/blobs/<name>`, written
 //!   through a temporary file and a rename, so a crash never leaves half a
 //!   blob;
-//! - **packed**, inside the linked table: once a build has written the
-//!   table's libraries, each blob in them is found at its place in one of
-//!   them (`packed.json` says where), and its loose file goes. The bytes
-//!   are then on disk once, not once in the store and again in the table.
-//!   Libraries are named by their content and never rewritten, so a place
-//!   stays right for as long as the library is there; one that is gone
-//!   (removed by hand) only makes its blobs missing, which the next build
-//!   reads or compresses again.
-//!
-//! The `include_bytes!` table keeps every blob loose: its parts are
-//! rewritten in place, so a place in one would not stay right.
+//! - **packed**, inside the table: once a build has written the table's
+//!   files (the linked table's libraries, or the `include_bytes!` parts),
+//!   each blob in them is found at its place in one of them (`packed.json`
+//!   says where), and its loose file goes. The bytes are then on disk
+//!   once, not once in the store and again in the table. Those files are
+//!   named by their content and never rewritten, so a place stays right
+//!   for as long as the file is there; one that is gone (removed by hand)
+//!   only makes its blobs missing, which the next build reads or
+//!   compresses again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
@@ -244,7 +242,8 @@ impl BlobStore {
     /// Settles the store after the table was written: the blobs in
     /// `packed` are from now on found there (their loose files go), every
     /// blob not in `used` goes, and the index says so before any file is
-    /// removed. Failing to remove a file is harmless and ignored; failing
+    /// removed. A blob that was packed and is not any more (its file about
+    /// to go) is loose again first. Failing to remove a file is harmless and ignored; failing
     /// to write the index keeps every used blob loose.
     pub(crate) fn settle(&mut self, used: &BTreeSet<String>, packed: BTreeMap<String, Packed>) {
         let packed: BTreeMap<String, Packed> = packed

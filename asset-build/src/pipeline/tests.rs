@@ -154,20 +154,7 @@ fn a_second_output_folder_takes_every_compression_from_the_shared_cache() {
         3 * codecs,
         "kept variants and skips alike"
     );
-    let blobs = |out: &Path| {
-        let mut names: Vec<(String, Vec<u8>)> = fs::read_dir(out.join("asset-build/blobs"))
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (
-                    e.file_name().into_string().unwrap(),
-                    fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        names.sort();
-        names
-    };
+    let blobs = |out: &Path| blobs_of(&out.join("asset-build"));
     assert_eq!(
         blobs(&release_out),
         blobs(&s.out),
@@ -224,11 +211,7 @@ fn identical_contents_share_one_blob_and_unused_blobs_are_removed() {
     let stored: usize = (0..1 + codecs).map(|v| table.variant(v).bytes.len()).sum();
     let data: usize = parts[1..].iter().map(|p| p.len()).sum();
     assert_eq!(data, stored, "each blob once");
-    let blobs = || {
-        fs::read_dir(s.out.join("asset-build/blobs"))
-            .unwrap()
-            .count()
-    };
+    let blobs = || blobs_of(&s.out.join("asset-build")).len();
     assert_eq!(blobs(), 1 + codecs);
 
     fs::remove_file(s.root.join("static/copy/a.css")).unwrap();
@@ -335,7 +318,7 @@ fn served_bytes_are_rewritten_and_described_by_etag_and_sri() {
     assert_eq!(css.size, served.len() as u64);
     let sha256 = hex::encode(Sha256::digest(served.as_bytes()));
     assert_eq!(
-        fs::read(s.out.join("asset-build/blobs").join(&sha256)).unwrap(),
+        blobs_of(&s.out.join("asset-build"))[&sha256],
         served.as_bytes(),
         "the identity blob holds the served bytes"
     );
@@ -727,7 +710,7 @@ fn unchanged_files_are_not_reread_and_every_edit_is_seen() {
         assert_eq!(asset.integrity, sri(bytes), "{logical}");
         let blob = hex::encode(Sha256::digest(bytes));
         assert_eq!(
-            fs::read(s.out.join("asset-build/blobs").join(blob)).unwrap(),
+            blobs_of(&s.out.join("asset-build"))[&blob],
             *bytes,
             "{logical}"
         );
@@ -776,14 +759,15 @@ fn a_damaged_memo_or_a_missing_blob_means_reading_again() {
     assert_eq!(again.unread, 0);
     assert_eq!(again.assets[0].integrity, first.assets[0].integrity);
     assert_eq!(pipeline(&s).build().unwrap().unread, 1);
+    // The blob is in a part of the table; that part removed by hand.
     let blob = hex::encode(Sha256::digest(b"abcdefgh"));
-    fs::remove_file(s.out.join("asset-build/blobs").join(&blob)).unwrap();
+    let output = s.out.join("asset-build");
+    let store = crate::BlobStore::read_only(&output).unwrap();
+    let part = &store.packed(&blob).expect("the blob is in the table").file;
+    fs::remove_file(output.join(part)).unwrap();
     let restored = pipeline(&s).build().unwrap();
     assert_eq!(restored.unread, 0);
-    assert_eq!(
-        fs::read(s.out.join("asset-build/blobs").join(&blob)).unwrap(),
-        b"abcdefgh"
-    );
+    assert_eq!(blobs_of(&output)[&blob], b"abcdefgh");
 }
 
 /// The libraries of a linked table (for x86-64 Linux): a large file's own
@@ -953,12 +937,18 @@ fn a_linked_table_holds_the_stored_bytes_once() {
     check("after a library was removed");
 
     // To include_bytes!: the parts are copied out of the libraries, which
-    // go, and the blobs are loose again.
+    // go, and hold the blobs in their turn, once.
     pipeline(&s)
         .embed(crate::Embed::IncludeBytes)
         .build()
         .unwrap();
     check("include_bytes! after linked");
+    let stored: u64 = expected.values().map(|b| b.len() as u64).sum();
+    let on_disk = bytes_under(&output);
+    assert!(
+        on_disk as f64 <= stored as f64 * 1.1,
+        "include_bytes!: {on_disk} bytes in the output folder for {stored} stored"
+    );
     assert_eq!(table_parts(&s.out), table_parts(reference.path()));
     assert!(table_libraries(&output).is_empty());
 }

@@ -93,13 +93,15 @@ fn cold_run(p: Pipeline, out: &Path) -> (Report, Duration) {
     (report, start.elapsed())
 }
 
-/// The identity blob of each asset of a build: logical path -> its path.
-fn served_files(output: &Path) -> (Manifest, BTreeMap<String, PathBuf>) {
+/// The identity bytes of each asset of a build, by logical path, read
+/// through the build's blob store (wherever it keeps them).
+fn served_files(output: &Path) -> (Manifest, BTreeMap<String, Vec<u8>>) {
     let manifest =
         Manifest::from_json(&fs::read_to_string(output.join("manifest.json")).unwrap()).unwrap();
-    let blobs: Vec<String> = fs::read_dir(output.join("blobs"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
+    let store = asset_build::BlobStore::read_only(output).unwrap();
+    let blobs: Vec<String> = store
+        .names()
+        .into_iter()
         .filter(|n| !n.contains('.'))
         .collect();
     let files = manifest
@@ -111,7 +113,7 @@ fn served_files(output: &Path) -> (Manifest, BTreeMap<String, PathBuf>) {
                 .iter()
                 .find(|b| b.starts_with(etag))
                 .expect("the identity blob");
-            (logical.clone(), output.join("blobs").join(blob))
+            (logical.clone(), store.read(blob).unwrap())
         })
         .collect();
     (manifest, files)
@@ -125,7 +127,7 @@ fn export(output: &Path, dir: &Path) {
     for (logical, asset) in &manifest.assets {
         let target = dir.join(asset.hashed_path.as_deref().unwrap());
         fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::copy(&files[logical], target).unwrap();
+        fs::write(target, &files[logical]).unwrap();
     }
     fs::write(
         dir.join(asset_manifest::layout::MANIFEST_FILE),
@@ -243,7 +245,7 @@ fn bench_pair(name: &str, old: &Path, new: &Path, work: &Path, reps: usize) -> P
                 .find(|(c, _, _)| *c == coding)
                 .map(|(_, _, size)| *size)
         };
-        let input = fs::read(&new_files[&asset.logical_path]).unwrap();
+        let input = new_files[&asset.logical_path].clone();
         let dictionary = fs::read(earlier.join(old_hashed)).unwrap();
         changed.push(Changed {
             logical: asset.logical_path.clone(),
