@@ -4,7 +4,7 @@
 # dist/ from the npm registry beside a 200 MiB file of random bytes, built
 # in a debug build and then a release build, by the tree at REV and by the
 # working tree, each with a target directory of its own. For each: the
-# stored bytes (the linked table's libraries), OUT_DIR's asset-build
+# stored bytes (the table's files), OUT_DIR's asset-build
 # folder, the shared compression cache, and the whole target directory.
 #
 # Usage, from the repository root: bash benches/disk.sh [REV]

@@ -3,7 +3,7 @@
 # The table in an output folder: the static libraries where it is linked
 # (lib<name>.a, or <name>.lib for MSVC; the index, runs of smaller blobs,
 # and each blob of 4 MiB or more in one of its own), else table.bin and its
-# parts (table.1.bin, ...).
+# parts (table.<16 hex>.bin).
 table_of() {
     local libs
     libs=$(ls "$1"/libasset_table_*.a "$1"/asset_table_*.lib 2>/dev/null || true)

@@ -39,7 +39,7 @@ pub const EMBED_ENV: &str = "ASSET_BUILD_EMBED";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Embed {
     /// `include_bytes!` of `table.bin` (the index) and its parts
-    /// (`table.1.bin`, ...: whole blobs, at most 1 MiB each unless one
+    /// (`table.<16 hex>.bin`: whole blobs, at most 1 MiB each unless one
     /// blob is larger).
     IncludeBytes,
     /// An `extern` static from a static library (`lib<name>.a`, or

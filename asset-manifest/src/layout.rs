@@ -3,11 +3,12 @@
 //! ```text
 //! $OUT_DIR/asset-build/assets.rs       the code, included by `include_assets!`
 //! $OUT_DIR/asset-build/table.bin       the table's index (see `table`), and
-//! $OUT_DIR/asset-build/table.<k>.bin   its data in parts, when it is included;
+//! $OUT_DIR/asset-build/table.<16 hex>.bin   its data in parts, when it is included;
 //! $OUT_DIR/asset-build/lib<symbol>.a   or all of it, when it is linked
 //! $OUT_DIR/asset-build/manifest.json   read by `asset!` and other tools
-//! $OUT_DIR/asset-build/blobs/<sha256>  identity bytes, one file per content
-//! $OUT_DIR/asset-build/blobs/<sha256>.<codec tag>   compressed bytes
+//! $OUT_DIR/asset-build/packed.json     where each stored blob is in those files
+//! $OUT_DIR/asset-build/blobs/<sha256>  identity bytes not (or not yet) in them
+//! $OUT_DIR/asset-build/blobs/<sha256>.<codec tag>   compressed bytes, likewise
 //! ```
 //!
 //! The paths are also macros, which expand to string literals, so that
