@@ -44,5 +44,5 @@ pub fn available_dictionary(value: &HeaderValue) -> Option<[u8; 32]> {
 /// The q-value (thousandths) that `Accept-Encoding` lists for a
 /// dictionary coding by name (never through `*`).
 pub fn listed_q(values: &[HeaderValue], encoding: Encoding) -> u16 {
-    crate::http::negotiate::listed_q(values, encoding)
+    crate::http::negotiate::Accepted::read(values).listed_q(encoding)
 }
