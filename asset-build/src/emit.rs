@@ -237,16 +237,7 @@ impl Table {
                     write_blobs(store, group, out, &path).map(|_| ())
                 })?;
             }
-            let mut at = 0;
-            for (blob, len) in group {
-                let place = Packed {
-                    file: file.clone(),
-                    at,
-                    len: *len,
-                };
-                packed.insert(blob.clone(), place);
-                at += len;
-            }
+            record_places(&mut packed, &file, 0, group);
             files.push(file);
         }
         Ok((files, packed))
@@ -258,6 +249,25 @@ impl Table {
 /// over, and parts of 1 MiB cost less than half as much (BENCHMARKS.md,
 /// "Generated code").
 const PART_LIMIT: u64 = 1 << 20;
+
+/// Records where each of `blobs`, written end to end from offset `at` of
+/// the table file `file`, is in it.
+fn record_places(
+    packed: &mut BTreeMap<String, Packed>,
+    file: &str,
+    mut at: u64,
+    blobs: &[(String, u64)],
+) {
+    for (blob, len) in blobs {
+        let place = Packed {
+            file: file.to_owned(),
+            at,
+            len: *len,
+        };
+        packed.insert(blob.clone(), place);
+        at += len;
+    }
+}
 
 /// Copies `blobs` from the store into `out`, which writes `dest`. Returns
 /// the bytes written.

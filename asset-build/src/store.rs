@@ -220,15 +220,7 @@ impl BlobStore {
         if fs::hard_link(self.path(name), target).is_ok() {
             return Ok(());
         }
-        let (mut reader, _) = self.open_blob(name)?;
-        let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::Unreadable {
-                path: self.path(name),
-                source,
-            })?;
-        write_atomic(target, &bytes)
+        write_atomic(target, &self.read(name)?)
     }
 
     /// Stores `bytes` under `name` unless a blob of that name is there.
@@ -242,16 +234,18 @@ impl BlobStore {
     /// Settles the store after the table was written: the blobs in
     /// `packed` are from now on found there (their loose files go), every
     /// blob not in `used` goes, and the index says so before any file is
-    /// removed. A blob that was packed and is not any more (its file about
-    /// to go) is loose again first. Failing to remove a file is harmless and ignored; failing
-    /// to write the index keeps every used blob loose.
+    /// removed. A used blob that was packed and is not any more (its file
+    /// about to go) is loose again first. Failing to remove a file is
+    /// harmless and ignored; failing to write the index keeps every used
+    /// blob loose.
     pub(crate) fn settle(&mut self, used: &BTreeSet<String>, packed: BTreeMap<String, Packed>) {
         let packed: BTreeMap<String, Packed> = packed
             .into_iter()
             .filter(|(name, _)| used.contains(name))
             .collect();
-        // Blobs that leave the linked table (a switch to `include_bytes!`)
-        // are loose again before their libraries go.
+        // Blobs that leave the table's files (the other embedding chosen,
+        // or a file whose places are unknown) are loose again before those
+        // files go.
         for name in self.packed.keys() {
             if used.contains(name) && !packed.contains_key(name) && !self.path(name).is_file() {
                 if let Ok(bytes) = self.read(name) {

@@ -7,16 +7,10 @@
 //!
 //! `cargo bench --bench page` in `benches/`.
 
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
-
 use asset_benches::page;
 use axum::body::Body;
 use divan::Bencher;
 use http::Request;
-use http_body::Body as _;
-use tower_service::Service;
 
 fn main() {
     divan::main();
@@ -27,20 +21,11 @@ const MODES: [&str; 4] = ["plain", "noop", "tagged", "layer"];
 #[divan::bench(args = MODES)]
 fn call(bencher: Bencher, mode: &str) {
     let mut app = page::app(mode);
-    let mut cx = Context::from_waker(Waker::noop());
     bencher
         .with_inputs(|| Request::get("/").body(Body::empty()).unwrap())
         .bench_local_values(|request| {
-            let future = pin!(Service::call(&mut app, request));
-            let Poll::Ready(Ok(response)) = future.poll(&mut cx) else {
-                panic!("{mode} did not answer at once");
-            };
-            assert_eq!(response.status(), 200);
-            let mut body = pin!(response.into_body());
-            let mut read = 0;
-            while let Poll::Ready(Some(frame)) = body.as_mut().poll_frame(&mut cx) {
-                read += frame.unwrap().into_data().map_or(0, |data| data.len());
-            }
+            let (status, read) = asset_benches::call_whole(&mut app, request, mode);
+            assert_eq!(status, 200);
             assert!(read > 20_000, "{mode}: the whole page, {read} bytes");
             read
         });

@@ -153,3 +153,29 @@ fn ceiling() -> Router {
         }),
     )
 }
+
+/// Calls an app in process, as a server would, and reads the whole body:
+/// the status and the number of body bytes. Every app here answers
+/// without waiting; one that does not is a panic naming `what`.
+pub fn call_whole(
+    app: &mut Router,
+    request: http::Request<axum::body::Body>,
+    what: &str,
+) -> (http::StatusCode, usize) {
+    use http_body::Body as _;
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+    let mut cx = Context::from_waker(Waker::noop());
+    let future = pin!(tower_service::Service::call(app, request));
+    let Poll::Ready(Ok(response)) = future.poll(&mut cx) else {
+        panic!("{what} did not answer at once");
+    };
+    let status = response.status();
+    let mut body = pin!(response.into_body());
+    let mut read = 0;
+    while let Poll::Ready(Some(frame)) = body.as_mut().poll_frame(&mut cx) {
+        read += frame.unwrap().into_data().map_or(0, |data| data.len());
+    }
+    (status, read)
+}

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
-use super::{HEADER, Packed, RT, Table, lit, write_blobs};
+use super::{HEADER, Packed, RT, Table, lit, record_places, write_blobs};
 use crate::Error;
 use crate::link;
 use crate::store::BlobStore;
@@ -116,16 +116,8 @@ pub(super) fn emit(
             })?;
             Some(at)
         };
-        if let (Part::Blobs(blobs), Some(mut at)) = (part, data_at) {
-            for (name, len) in *blobs {
-                let place = Packed {
-                    file: file.clone(),
-                    at,
-                    len: *len,
-                };
-                packed.insert(name.clone(), place);
-                at += len;
-            }
+        if let (Part::Blobs(blobs), Some(at)) = (part, data_at) {
+            record_places(&mut packed, &file, at, blobs);
         }
         files.push(file);
         let _ = write!(

@@ -46,8 +46,9 @@ pub(crate) struct Accepted {
     present: bool,
 }
 
-/// How many codings [`Encoding`] has.
-const CODINGS: usize = 6;
+/// How many codings [`Encoding`] has: those that need no dictionary and
+/// the dictionary ones.
+const CODINGS: usize = Encoding::PREFERENCE.len() + Encoding::DELTAS.len();
 
 impl Accepted {
     /// Reads the header's values (all of them, in order).
@@ -127,18 +128,12 @@ impl Accepted {
 /// The coding a token names (case-insensitive; `x-gzip` is an alias of
 /// `gzip`, RFC 9110 §8.4.1.3), if it is one of ours.
 fn named(token: &str) -> Option<Encoding> {
-    const ALL: [Encoding; CODINGS] = [
-        Encoding::Identity,
-        Encoding::Brotli,
-        Encoding::Zstd,
-        Encoding::Gzip,
-        Encoding::Dcb,
-        Encoding::Dcz,
-    ];
     if token.eq_ignore_ascii_case("x-gzip") {
         return Some(Encoding::Gzip);
     }
-    ALL.into_iter()
+    Encoding::PREFERENCE
+        .into_iter()
+        .chain(Encoding::DELTAS)
         .find(|e| token.eq_ignore_ascii_case(e.token()))
 }
 

@@ -8,14 +8,8 @@
 //! inproc page <plain|noop|tagged|layer> <n>
 //! ```
 
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
-
 use axum::body::Body;
 use http::{Request, header};
-use http_body::Body as _;
-use tower_service::Service;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -27,7 +21,6 @@ fn main() {
         "page" => (asset_benches::page::app(&mode), "/".to_owned()),
         other => panic!("unknown kind {other}: asset or page"),
     };
-    let mut cx = Context::from_waker(Waker::noop());
     let mut read = 0usize;
     for _ in 0..n {
         let request = Request::get(&path)
@@ -35,15 +28,9 @@ fn main() {
             .header(header::ACCEPT_ENCODING, "br, gzip")
             .body(Body::empty())
             .unwrap();
-        let future = pin!(Service::call(&mut app, request));
-        let Poll::Ready(Ok(response)) = future.poll(&mut cx) else {
-            panic!("{mode} did not answer at once");
-        };
-        assert_eq!(response.status(), 200, "{mode}");
-        let mut body = pin!(response.into_body());
-        while let Poll::Ready(Some(frame)) = body.as_mut().poll_frame(&mut cx) {
-            read += frame.unwrap().into_data().map_or(0, |data| data.len());
-        }
+        let (status, bytes) = asset_benches::call_whole(&mut app, request, &mode);
+        assert_eq!(status, 200, "{mode}");
+        read += bytes;
     }
     println!("{kind} {mode}: {n} calls, {read} bytes");
 }
