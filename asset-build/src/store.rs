@@ -295,3 +295,23 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     }
     write_atomic(path, bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder that is not an output folder is an error naming its blob
+    /// folder, not an empty store.
+    #[test]
+    fn read_only_refuses_a_folder_without_blobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = BlobStore::read_only(dir.path()).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(&dir.path().join(BLOB_DIR).display().to_string()),
+            "{text}"
+        );
+        assert!(text.contains("not an asset-build output folder"), "{text}");
+        assert!(!dir.path().join(BLOB_DIR).exists(), "nothing created");
+    }
+}
