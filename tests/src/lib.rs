@@ -1,6 +1,7 @@
 //! Shared helpers for the end-to-end tests: the embedded test assets, a
 //! real axum server on loopback, decoders, fixture crates built through
-//! cargo, and a real S3 API (moto) on loopback.
+//! cargo, three releases of the demo, real object stores (SeaweedFS,
+//! Azurite) on loopback and a TCP proxy to put in front of them.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -11,8 +12,10 @@ pub mod fixture;
 pub mod lint;
 pub mod nginx;
 pub mod pages;
-pub mod s3;
+pub mod proxy;
+pub mod releases;
 pub mod servers;
+pub mod stores;
 
 asset_runtime::include_assets!(pub static ASSETS);
 

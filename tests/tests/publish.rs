@@ -1,76 +1,21 @@
 //! Publishing to object storage, as a deploy runs it: three releases of
 //! the demo (each a changed stylesheet or script), `publish-assets` and
-//! `prune-assets` run as commands of each release's binary, against a real
-//! S3 API (moto, started here on loopback) and against a local folder.
+//! `prune-assets` run as commands of each release's binary, against real
+//! stores started here on loopback with their signature checks on
+//! (SeaweedFS's S3 API, Azurite's Blob API) and against a local folder.
 //!
-//! Needs moto: `bash tests/setup.sh`.
+//! Needs SeaweedFS and Azurite: `bash tests/setup.sh`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::time::{Duration, Instant};
 
 use asset_manifest::release::{self, Release};
-use asset_tests::fixture::{Fixture, Running, files_under, run_ok, workspace};
-use asset_tests::s3::{S3Server, SlowProxy};
+use asset_tests::fixture::{Running, run_ok, workspace};
+use asset_tests::proxy::Proxy;
+use asset_tests::releases::{demo_releases, exported, tree};
+use asset_tests::stores::{Kind, StoreServer};
 use asset_tests::{client, get_text};
-
-/// Builds three releases of the demo; their binaries, oldest first.
-fn releases() -> Vec<PathBuf> {
-    let fixture = Fixture::demo("publish-releases");
-    let mut binaries = Vec::new();
-    for release in 1..=3 {
-        match release {
-            2 => fixture.replace(
-                "static/css/app.css",
-                "--accent: #2f6fed;",
-                "--accent: #c2185b;",
-            ),
-            3 => fixture.replace("static/js/app.js", "document", "/* release 3 */ document"),
-            _ => {}
-        }
-        let built = fixture.build_ok();
-        let copy = fixture.path(&format!("release-{release}"));
-        std::fs::copy(&built, &copy).unwrap();
-        binaries.push(copy);
-    }
-    binaries
-}
-
-/// What `export-assets` writes for a release, but its `manifest.json`: key
-/// -> bytes.
-fn exported(binary: &Path, dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let _ = std::fs::remove_dir_all(dir);
-    let out = std::process::Command::new(binary)
-        .arg("export-assets")
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    let mut files = tree(dir);
-    files.remove("manifest.json");
-    files
-}
-
-/// Every file under `dir`: its path relative to `dir` -> its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    files_under(dir)
-        .into_iter()
-        .map(|p| {
-            let key = p.strip_prefix(dir).unwrap().to_str().unwrap().to_owned();
-            (key, std::fs::read(&p).unwrap())
-        })
-        .collect()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// The number in "uploaded N objects".
 fn uploaded(stdout: &str) -> usize {
@@ -132,10 +77,10 @@ fn percent_decode(text: &str) -> String {
         .into_owned()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn three_releases_through_a_real_s3_api_and_a_local_folder() {
-    let binaries = releases();
-    let work = workspace().join("target/publish-test");
+/// The three releases and what each exports, under `work`.
+fn releases_and_truth(work: &str) -> (Vec<PathBuf>, Vec<BTreeMap<String, Vec<u8>>>) {
+    let binaries = demo_releases();
+    let work = workspace().join("target").join(work);
     let truth: Vec<BTreeMap<String, Vec<u8>>> = binaries
         .iter()
         .enumerate()
@@ -145,21 +90,39 @@ async fn three_releases_through_a_real_s3_api_and_a_local_folder() {
         truth[0].keys().collect::<Vec<_>>(),
         truth[1].keys().collect::<Vec<_>>()
     );
-
-    s3(&binaries, &truth).await;
-    folder(&binaries, &truth, &work.join("folder"));
+    (binaries, truth)
 }
 
-async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
-    let s3 = S3Server::start(false);
+#[tokio::test(flavor = "multi_thread")]
+async fn three_releases_on_seaweedfs_signed() {
+    let (binaries, truth) = releases_and_truth("publish-seaweedfs");
+    scenario(&StoreServer::start(Kind::SeaweedFs), &binaries, &truth).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_releases_on_azurite_signed() {
+    let (binaries, truth) = releases_and_truth("publish-azurite");
+    scenario(&StoreServer::start(Kind::Azurite), &binaries, &truth).await;
+}
+
+#[test]
+fn three_releases_in_a_local_folder() {
+    let (binaries, truth) = releases_and_truth("publish-folder");
+    let dir = workspace().join("target/publish-folder/folder");
+    folder(&binaries, &truth, &dir);
+}
+
+async fn scenario(s3: &StoreServer, binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
     let url = s3.url("static/");
     let total = truth[0].len();
 
     // Release 1, stopped midway: one upload at a time through a proxy
     // that slows every request, killed after its third PUT.
-    let slow = SlowProxy::start(&s3.endpoint, Duration::from_millis(150));
-    let mut publish = s3.command(
+    let slow = Proxy::start(&s3.endpoint);
+    slow.delay(Duration::from_millis(150));
+    let mut publish = s3.command_via(
         &binaries[0],
+        &slow.endpoint,
         &[
             "publish-assets",
             &url,
@@ -168,7 +131,6 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
             "1",
         ],
     );
-    publish.env("AWS_ENDPOINT_URL", &slow.endpoint);
     let mut child = publish.spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     while slow
@@ -191,7 +153,7 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    // The proxy may still hand moto a request it read before the kill
+    // The proxy may still hand the server a request it read before the kill
     // (it sleeps 150 ms per chunk): list until the bucket stops changing.
     let mut partial = s3.objects("static").await;
     loop {
@@ -213,9 +175,12 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
     );
 
     // The rerun uploads the rest, nothing twice, and the manifest last.
-    let recorder = SlowProxy::start(&s3.endpoint, Duration::ZERO);
-    let mut rerun = s3.command(&binaries[0], &["publish-assets", &url, "--precompressed"]);
-    rerun.env("AWS_ENDPOINT_URL", &recorder.endpoint);
+    let recorder = Proxy::start(&s3.endpoint);
+    let mut rerun = s3.command_via(
+        &binaries[0],
+        &recorder.endpoint,
+        &["publish-assets", &url, "--precompressed"],
+    );
     let stdout = run_ok(&mut rerun);
     assert_eq!(uploaded(&stdout), total - partial.len(), "{stdout}");
     let puts: Vec<String> = recorder
@@ -239,7 +204,7 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
     let objects = s3.objects("static").await;
     let manifest_keys = manifests(objects.keys().cloned());
     assert_eq!(manifest_keys.len(), 1);
-    let release_1 = read_release(&s3, &manifest_keys[0]).await;
+    let release_1 = read_release(s3, &manifest_keys[0]).await;
     assert_eq!(
         release_1.objects.keys().collect::<BTreeSet<_>>(),
         truth[0].keys().collect::<BTreeSet<_>>(),
@@ -280,9 +245,12 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
 
     // A second publish uploads nothing: one listing of the manifests,
     // where it finds its own.
-    let recorder = SlowProxy::start(&s3.endpoint, Duration::ZERO);
-    let mut again = s3.command(&binaries[0], &["publish-assets", &url, "--precompressed"]);
-    again.env("AWS_ENDPOINT_URL", &recorder.endpoint);
+    let recorder = Proxy::start(&s3.endpoint);
+    let mut again = s3.command_via(
+        &binaries[0],
+        &recorder.endpoint,
+        &["publish-assets", &url, "--precompressed"],
+    );
     let stdout = run_ok(&mut again);
     assert_eq!(uploaded(&stdout), 0, "{stdout}");
     let requests = recorder.requests();
@@ -292,12 +260,12 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
         "{requests:?}"
     );
     // With --verify it lists every key, and still uploads nothing.
-    let recorder = SlowProxy::start(&s3.endpoint, Duration::ZERO);
-    let mut verify = s3.command(
+    let recorder = Proxy::start(&s3.endpoint);
+    let mut verify = s3.command_via(
         &binaries[0],
+        &recorder.endpoint,
         &["publish-assets", &url, "--precompressed", "--verify"],
     );
-    verify.env("AWS_ENDPOINT_URL", &recorder.endpoint);
     assert_eq!(uploaded(&run_ok(&mut verify)), 0);
     assert!(
         !recorder.requests().iter().any(|r| r.starts_with("PUT ")),
@@ -361,11 +329,8 @@ async fn s3(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>]) {
     all_load(&page_2, &truth[1], &base).await;
 }
 
-async fn read_release(s3: &S3Server, key: &str) -> Release {
-    use object_store::ObjectStoreExt;
-    let path = object_store::path::Path::from(format!("static/{key}"));
-    let bytes = s3.store().get(&path).await.unwrap().bytes().await.unwrap();
-    Release::from_json(&bytes).unwrap()
+async fn read_release(s3: &StoreServer, key: &str) -> Release {
+    Release::from_json(&s3.read(&format!("static/{key}")).await).unwrap()
 }
 
 fn folder(binaries: &[PathBuf], truth: &[BTreeMap<String, Vec<u8>>], dir: &Path) {
