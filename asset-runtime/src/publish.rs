@@ -51,6 +51,8 @@
 mod command;
 mod error;
 mod fetch;
+#[cfg(test)]
+mod gcs_tests;
 mod prune;
 mod store;
 #[cfg(test)]

@@ -33,6 +33,17 @@ impl Target {
     /// Opens the store `url` names. Credentials and endpoints come from the
     /// environment, as each store's own tools read them.
     pub fn open(url: &str, retries: usize) -> Result<Target, PublishError> {
+        Target::open_with(url, retries, &[])
+    }
+
+    /// [`Target::open`], with `settings` over the environment's: the
+    /// configuration keys of object_store's builder for the URL's store
+    /// (`google_service_account_key`, `aws_endpoint`, …) and their values.
+    pub fn open_with(
+        url: &str,
+        retries: usize,
+        settings: &[(&str, &str)],
+    ) -> Result<Target, PublishError> {
         let local = |dir: std::path::PathBuf| -> Result<Target, PublishError> {
             std::fs::create_dir_all(&dir).map_err(|err| {
                 PublishError::new(
@@ -87,25 +98,30 @@ impl Target {
             retry_timeout: Duration::from_secs(120),
         };
         let built = match scheme {
-            ObjectStoreScheme::AmazonS3 => object_store::aws::AmazonS3Builder::from_env()
-                .with_url(url)
-                .with_retry(retry)
-                .build()
+            ObjectStoreScheme::AmazonS3 => settings
+                .iter()
+                .try_fold(
+                    object_store::aws::AmazonS3Builder::from_env(),
+                    |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
+                )
+                .and_then(|b| b.with_url(url).with_retry(retry).build())
                 .map(|s| Arc::new(s) as Arc<dyn ObjectStore>),
-            ObjectStoreScheme::GoogleCloudStorage => {
-                object_store::gcp::GoogleCloudStorageBuilder::from_env()
-                    .with_url(url)
-                    .with_retry(retry)
-                    .build()
-                    .map(|s| Arc::new(s) as Arc<dyn ObjectStore>)
-            }
-            ObjectStoreScheme::MicrosoftAzure => {
-                object_store::azure::MicrosoftAzureBuilder::from_env()
-                    .with_url(url)
-                    .with_retry(retry)
-                    .build()
-                    .map(|s| Arc::new(s) as Arc<dyn ObjectStore>)
-            }
+            ObjectStoreScheme::GoogleCloudStorage => settings
+                .iter()
+                .try_fold(
+                    object_store::gcp::GoogleCloudStorageBuilder::from_env(),
+                    |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
+                )
+                .and_then(|b| b.with_url(url).with_retry(retry).build())
+                .map(|s| Arc::new(s) as Arc<dyn ObjectStore>),
+            ObjectStoreScheme::MicrosoftAzure => settings
+                .iter()
+                .try_fold(
+                    object_store::azure::MicrosoftAzureBuilder::from_env(),
+                    |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
+                )
+                .and_then(|b| b.with_url(url).with_retry(retry).build())
+                .map(|s| Arc::new(s) as Arc<dyn ObjectStore>),
             _ => return Err(unsupported()),
         };
         let store = built.map_err(|err| {

@@ -17,7 +17,7 @@ use crate::Asset;
 
 /// A table of `(logical path, contents)`, each with a fake `br` sibling
 /// (its bytes prefixed with `br:`), as `include_assets!` would define it.
-fn table(files: &[(&str, &str)]) -> &'static Assets {
+pub(super) fn table(files: &[(&str, &str)]) -> &'static Assets {
     let mut writer = TableWriter::new("/static/");
     for (logical, contents) in files {
         let print = Fingerprint::of(contents.as_bytes());
@@ -47,7 +47,7 @@ fn table(files: &[(&str, &str)]) -> &'static Assets {
 }
 
 /// The asset at `logical`.
-fn find(assets: &Assets, logical: &str) -> &'static Asset {
+pub(super) fn find(assets: &Assets, logical: &str) -> &'static Asset {
     assets
         .get(logical)
         .unwrap_or_else(|| panic!("no {logical}"))
