@@ -82,11 +82,65 @@ pub fn release_of(key: &str) -> Option<&str> {
         .strip_prefix(MANIFESTS_DIR)?
         .strip_prefix('/')?
         .strip_suffix(".json")?;
-    (id.len() == RELEASE_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-    .then_some(id)
+    is_release_id(id).then_some(id)
+}
+
+/// The folder, under [`MANIFESTS_DIR`], of the records of publishes under
+/// way: `manifests/publishing/<release id>-<token>.json`, each a
+/// [`Release`] naming what that publish needs. A publish writes its
+/// record before it lists the prefix and removes it after its manifest;
+/// pruning keeps every object a record names.
+pub const PUBLISHING_DIR: &str = "manifests/publishing";
+
+/// The folder, under [`MANIFESTS_DIR`], of the locks of prunes under way:
+/// `manifests/pruning/<token>.json`. A prune that deletes writes its lock
+/// before it lists the prefix; a publish that finds a lock older than its
+/// own record waits for it to go before it trusts its listing.
+pub const PRUNING_DIR: &str = "manifests/pruning";
+
+/// The key of a publish's record: `manifests/publishing/<release
+/// id>-<token>.json`, `token` (16 hex digits) telling apart two publishes
+/// of one release. No such key has the form of an asset's.
+pub fn publishing_key(release_id: &str, token: &str) -> String {
+    format!("{PUBLISHING_DIR}/{release_id}-{token}.json")
+}
+
+/// The release id if `key` is a publish's record
+/// ([`publishing_key`]).
+pub fn publishing_of(key: &str) -> Option<&str> {
+    let rest = key
+        .strip_prefix(PUBLISHING_DIR)?
+        .strip_prefix('/')?
+        .strip_suffix(".json")?;
+    let (id, token) = rest.split_once('-')?;
+    (is_release_id(id) && is_token(token)).then_some(id)
+}
+
+/// The key of a prune's lock: `manifests/pruning/<token>.json`.
+pub fn pruning_key(token: &str) -> String {
+    format!("{PRUNING_DIR}/{token}.json")
+}
+
+/// Whether `key` is a prune's lock ([`pruning_key`]).
+pub fn is_pruning_key(key: &str) -> bool {
+    key.strip_prefix(PRUNING_DIR)
+        .and_then(|k| k.strip_prefix('/'))
+        .and_then(|k| k.strip_suffix(".json"))
+        .is_some_and(is_token)
+}
+
+fn is_release_id(id: &str) -> bool {
+    id.len() == RELEASE_ID_LEN && is_lower_hex(id)
+}
+
+/// A token: 16 lowercase hex digits.
+fn is_token(token: &str) -> bool {
+    token.len() == 16 && is_lower_hex(token)
+}
+
+fn is_lower_hex(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Whether `key` is one that publishing writes for an asset: a hashed
@@ -123,6 +177,41 @@ mod tests {
             "manifests/x/00112233445566778899aabbccddeeff.json",
         ] {
             assert_eq!(release_of(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn publishing_records_and_pruning_locks_are_told_apart() {
+        let id = "00112233445566778899aabbccddeeff";
+        let record = publishing_key(id, "0123456789abcdef");
+        assert_eq!(
+            record,
+            "manifests/publishing/00112233445566778899aabbccddeeff-0123456789abcdef.json"
+        );
+        assert_eq!(publishing_of(&record), Some(id));
+        assert_eq!(release_of(&record), None);
+        assert!(!is_asset_key(&record));
+        let lock = pruning_key("0123456789abcdef");
+        assert_eq!(lock, "manifests/pruning/0123456789abcdef.json");
+        assert!(is_pruning_key(&lock));
+        assert!(!is_asset_key(&lock));
+        assert_eq!(publishing_of(&lock), None);
+        assert_eq!(release_of(&lock), None);
+        for key in [
+            "manifests/publishing/00112233445566778899aabbccddeeff.json",
+            "manifests/publishing/00112233445566778899aabbccddeeff-0123.json",
+            "manifests/publishing/00112233445566778899aabbccddeeff.0123456789abcdef.json",
+            "manifests/publishing/0011-0123456789abcdef.json",
+            "manifests/00112233445566778899aabbccddeeff-0123456789abcdef.json",
+        ] {
+            assert_eq!(publishing_of(key), None, "{key}");
+        }
+        for key in [
+            "manifests/pruning/0123456789ABCDEF.json",
+            "manifests/pruning/x/0123456789abcdef.json",
+            "manifests/0123456789abcdef.json",
+        ] {
+            assert!(!is_pruning_key(key), "{key}");
         }
     }
 

@@ -14,22 +14,43 @@
 //!
 //! # What a publish does
 //!
-//! 1. Lists `manifests/`: if the release's manifest is there, the release
-//!    is complete and there is nothing to upload (see [`Publish::verify`]).
-//!    Otherwise it lists the prefix once.
-//! 2. Refuses, before writing anything, if a key of the release holds an
+//! 1. Lists `manifests/`: if the release's manifest is there (and is the
+//!    newest), the release is complete and there is nothing to upload (see
+//!    [`Publish::verify`]).
+//! 2. Writes its record, `manifests/publishing/<release id>-<token>.json`,
+//!    naming every object of the release, then lists the prefix once. If a
+//!    prune is under way (its lock, `manifests/pruning/<token>.json`, is in
+//!    the listing), it waits for that prune to finish and lists again (see
+//!    [`Publish::prune_wait`] and [Running at once](#running-at-once)).
+//! 3. Refuses, before uploading anything, if a key of the release holds an
 //!    object of another size: a hashed key names its bytes, so nothing is
 //!    ever overwritten.
-//! 3. Uploads every missing object, many at once, each written only if
+//! 4. Uploads every missing object, many at once, each written only if
 //!    absent (`If-None-Match: *` on S3), with `Content-Type`,
 //!    `Cache-Control: public, max-age=31536000, immutable` and, for the
 //!    precompressed siblings ([`Publish::precompressed`]),
 //!    `Content-Encoding`. Objects already present are skipped: a publish
 //!    that was interrupted is finished by running it again, uploading
 //!    nothing twice.
-//! 4. Writes `manifests/<release id>.json` **last**, naming every key the
+//! 5. Writes `manifests/<release id>.json` **last**, naming every key the
 //!    release needs ([`asset_manifest::release`]): a release exists only
-//!    once all its objects do.
+//!    once all its objects do. Then it removes its record, and any that an
+//!    interrupted publish of the same release left.
+//!
+//! # Running at once
+//!
+//! Deploys may overlap: two releases published at once to one prefix both
+//! complete, each object written once (every write is create-only, and a
+//! key found written by the other publish with the right size counts as
+//! present); the same release published twice at once completes once. A
+//! prune ([`prune`]) may run during a publish and never deletes an object
+//! the publishing release names, whatever the order of their requests:
+//! each writes its marker (the publish's record, the prune's lock) before
+//! it lists, so at least one sees the other. The prune keeps what records
+//! name; a publish that sees a lock waits for it and lists again, so it
+//! never counts on an object that prune may still delete. The markers of
+//! processes that died stop counting after [`LOCK_STALE`] (locks) and
+//! [`RECORD_STALE`] (records), and prunes delete them.
 //!
 //! Logical (unhashed) paths are never uploaded. Their bytes change from
 //! one release to the next under the same URL, and that is how CDN edges
@@ -53,6 +74,7 @@ mod error;
 mod fetch;
 #[cfg(test)]
 mod gcs_tests;
+mod guard;
 mod prune;
 mod store;
 #[cfg(test)]
@@ -68,6 +90,7 @@ use crate::export::Object;
 pub use command::{USAGE, run_command};
 pub use error::{ErrorKind, PublishError};
 pub use fetch::{FetchReport, fetch_releases};
+pub use guard::{LOCK_REFRESH, LOCK_STALE, RECORD_STALE};
 pub use prune::{Prune, PruneReport, ReleaseInfo, prune};
 use store::Target;
 use upload::{Uploaded, upload, write_manifest};
@@ -77,6 +100,9 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 /// Retries of a failed request (on a server error, a dropped connection
 /// or a timeout) unless [`Publish::retries`] says otherwise.
 pub const DEFAULT_RETRIES: usize = 5;
+/// How long a publish waits for prunes under way unless
+/// [`Publish::prune_wait`] says otherwise.
+pub const DEFAULT_PRUNE_WAIT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// A publish of the table to a store; see the [module docs](self).
 #[must_use = "a publish does nothing until `.run().await`"]
@@ -88,6 +114,7 @@ pub struct Publish<'a> {
     retries: usize,
     progress: bool,
     verify: bool,
+    prune_wait: std::time::Duration,
 }
 
 /// What a publish did.
@@ -107,6 +134,8 @@ pub struct PublishReport {
     pub present_bytes: u64,
     /// What happened to the manifest.
     pub manifest: ManifestWrite,
+    /// How long it waited for prunes under way (see [`Publish::prune_wait`]).
+    pub waited: std::time::Duration,
 }
 
 /// What a publish did with the release manifest.
@@ -151,6 +180,7 @@ impl Assets {
             retries: DEFAULT_RETRIES,
             progress: true,
             verify: false,
+            prune_wait: DEFAULT_PRUNE_WAIT,
         }
     }
 
@@ -196,6 +226,18 @@ impl Publish<'_> {
         self
     }
 
+    /// How long to wait, at most, for prunes under way before failing
+    /// (default [`DEFAULT_PRUNE_WAIT`]). A publish lists the store after
+    /// writing its record (`manifests/publishing/…`); if a prune's lock
+    /// (`manifests/pruning/…`) is there, that prune may not have seen the
+    /// record and may still delete objects the listing shows, so the
+    /// publish waits for the lock to go and lists again. A lock older than
+    /// [`LOCK_STALE`] is a dead prune's and is not waited for.
+    pub fn prune_wait(mut self, wait: std::time::Duration) -> Self {
+        self.prune_wait = wait;
+        self
+    }
+
     /// Show a progress bar on standard error (default on). It is drawn
     /// only when standard error is a terminal, so CI logs stay clean.
     pub fn progress(mut self, show: bool) -> Self {
@@ -235,19 +277,74 @@ impl Publish<'_> {
             present: 0,
             present_bytes: 0,
             manifest: ManifestWrite::Present,
+            waited: std::time::Duration::ZERO,
         };
 
         // Published already: the manifest is there, so every object is.
+        // (Behind a newer release's manifest, it is a rollback: published
+        // again in full below, so that it counts as the newest.)
         let manifests = target.list_under(release::MANIFESTS_DIR).await?;
-        if manifests.contains_key(&manifest_key) && !self.verify {
+        if manifests.contains_key(&manifest_key)
+            && !self.verify
+            && upload::is_newest(&manifests, &manifest_key)
+        {
             report.present = wanted.len();
             report.present_bytes = wanted.iter().map(|o| o.meta.size).sum();
-            report.manifest =
-                write_manifest(&target, self.assets, &report.release, &wanted, &manifests).await?;
             return Ok(report);
         }
 
-        let listed = target.list().await?;
+        // The record first, so that a prune that lists after it keeps
+        // everything this release names (see `guard`).
+        let release = upload::release_of(self.assets, &report.release, &wanted);
+        let record = guard::Record::write(&target, &release).await?;
+        let result = self
+            .upload_all(&target, &wanted, &record, &mut report)
+            .await;
+        let result = match result {
+            Ok(earlier) => write_manifest(&target, &release, &manifests)
+                .await
+                .map(|written| (written, earlier)),
+            Err(err) => Err(err),
+        };
+        // Removed whatever happened: a failed publish's new objects are
+        // young, and prunes keep those for their grace period.
+        let removed = record.remove(&target).await;
+        let (written, earlier) = result?;
+        removed?;
+        report.manifest = written;
+        // The records an interrupted publish of this release left: the
+        // manifest now names what they named.
+        for key in earlier {
+            guard::Record { key }.remove(&target).await?;
+        }
+        Ok(report)
+    }
+
+    /// Lists the store (again after any prune under way is done), then
+    /// uploads what is missing. Returns the keys of other records of this
+    /// release that the listing found.
+    async fn upload_all(
+        &self,
+        target: &Target,
+        wanted: &[Object],
+        record: &guard::Record,
+        report: &mut PublishReport,
+    ) -> Result<Vec<String>, PublishError> {
+        let listed = loop {
+            let listed = target.list().await?;
+            let now = guard::store_now(&listed, &record.key);
+            let locks = guard::live_locks(&listed, now);
+            if locks.is_empty() {
+                break listed;
+            }
+            let say = |line: &str| {
+                if self.progress {
+                    eprintln!("{line}");
+                }
+            };
+            report.waited +=
+                guard::wait_for_prunes(target, locks, now, self.prune_wait, say).await?;
+        };
         let conflicts: Vec<String> = wanted
             .iter()
             .filter_map(|object| {
@@ -281,7 +378,6 @@ impl Publish<'_> {
         let bar = progress_bar(self.progress, &missing);
         let results: Vec<Uploaded> = futures_util::stream::iter(missing)
             .map(|object| {
-                let target = &target;
                 let bar = &bar;
                 async move {
                     let uploaded = upload(target, object).await?;
@@ -310,10 +406,13 @@ impl Publish<'_> {
             }
         }
         report.uploaded.sort();
-
-        report.manifest =
-            write_manifest(&target, self.assets, &report.release, &wanted, &manifests).await?;
-        Ok(report)
+        let earlier = listed
+            .into_keys()
+            .filter(|key| {
+                *key != record.key && release::publishing_of(key) == Some(report.release.as_str())
+            })
+            .collect();
+        Ok(earlier)
     }
 }
 

@@ -154,7 +154,7 @@ async fn scenario(s3: &StoreServer, binaries: &[PathBuf], truth: &[BTreeMap<Stri
     child.kill().unwrap();
     child.wait().unwrap();
     // The proxy may still hand the server a request it read before the kill
-    // (it sleeps 150 ms per chunk): list until the bucket stops changing.
+    // (it sleeps 150 ms per request): list until the bucket stops changing.
     let mut partial = s3.objects("static").await;
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -164,6 +164,15 @@ async fn scenario(s3: &StoreServer, binaries: &[PathBuf], truth: &[BTreeMap<Stri
         }
         partial = again;
     }
+    // The killed publish leaves its record, which keeps its objects from
+    // prunes (until the release's manifest names them, or a day).
+    let records: Vec<String> = partial
+        .keys()
+        .filter(|k| release::publishing_of(k).is_some())
+        .cloned()
+        .collect();
+    assert_eq!(records.len(), 1, "{partial:?}");
+    partial.remove(&records[0]);
     assert!(
         !partial.is_empty() && partial.len() < total,
         "{} of {total} objects after the kill",
@@ -183,21 +192,42 @@ async fn scenario(s3: &StoreServer, binaries: &[PathBuf], truth: &[BTreeMap<Stri
     );
     let stdout = run_ok(&mut rerun);
     assert_eq!(uploaded(&stdout), total - partial.len(), "{stdout}");
-    let puts: Vec<String> = recorder
-        .requests()
-        .into_iter()
-        .filter(|r| r.starts_with("PUT "))
-        .collect();
-    assert_eq!(puts.len(), total - partial.len() + 1, "{puts:#?}");
+    let requests = recorder.requests();
+    let puts: Vec<&String> = requests.iter().filter(|r| r.starts_with("PUT ")).collect();
+    // Its record, the missing objects, the manifest; then the record goes.
+    assert_eq!(puts.len(), total - partial.len() + 2, "{puts:#?}");
     for key in partial.keys() {
         assert!(
             !puts.iter().any(|p| p.contains(&format!("/static/{key} "))),
             "{key} was uploaded twice"
         );
     }
+    let record = puts[0]
+        .split(' ')
+        .nth(1)
+        .and_then(|path| path.split_once("/static/"))
+        .map(|(_, key)| key.to_owned())
+        .unwrap();
+    assert!(release::publishing_of(&record).is_some(), "{puts:#?}");
+    let manifest = puts.last().unwrap();
     assert!(
-        puts.last().unwrap().contains("/static/manifests/"),
+        manifest.contains("/static/manifests/") && !manifest.contains("/publishing/"),
         "the manifest is written last: {puts:#?}"
+    );
+    // Its record goes after the manifest, and so does the killed one's
+    // (S3 and Azure delete in batches: a POST).
+    let after_manifest = &requests[requests.iter().position(|r| r == *manifest).unwrap() + 1..];
+    assert_eq!(after_manifest.len(), 2, "{requests:#?}");
+    assert!(
+        after_manifest
+            .iter()
+            .all(|r| r.starts_with("DELETE ") || r.starts_with("POST ")),
+        "the records are removed after the manifest: {requests:#?}"
+    );
+    let left = s3.objects("static").await;
+    assert!(
+        !left.contains_key(&record) && !left.contains_key(&records[0]),
+        "{left:?}"
     );
 
     // Every object, with its metadata, as the app itself would serve it.
@@ -259,7 +289,8 @@ async fn scenario(s3: &StoreServer, binaries: &[PathBuf], truth: &[BTreeMap<Stri
         requests[0].starts_with("GET ") && requests[0].contains("manifests"),
         "{requests:?}"
     );
-    // With --verify it lists every key, and still uploads nothing.
+    // With --verify it lists every key, and still uploads nothing (but
+    // its record).
     let recorder = Proxy::start(&s3.endpoint);
     let mut verify = s3.command_via(
         &binaries[0],
@@ -268,7 +299,10 @@ async fn scenario(s3: &StoreServer, binaries: &[PathBuf], truth: &[BTreeMap<Stri
     );
     assert_eq!(uploaded(&run_ok(&mut verify)), 0);
     assert!(
-        !recorder.requests().iter().any(|r| r.starts_with("PUT ")),
+        !recorder
+            .requests()
+            .iter()
+            .any(|r| r.starts_with("PUT ") && !r.contains("/static/manifests/publishing/")),
         "{:?}",
         recorder.requests()
     );

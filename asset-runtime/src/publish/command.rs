@@ -159,6 +159,12 @@ async fn publish(assets: &Assets, args: &[String]) -> Result<(), Failure> {
         ManifestWrite::Refreshed => "written again (rollback: now the newest)",
         ManifestWrite::Present => "already there",
     };
+    if !report.waited.is_zero() {
+        println!(
+            "waited {:.1} s for a prune under way to finish",
+            report.waited.as_secs_f64()
+        );
+    }
     println!(
         "published release {} to {}: uploaded {} objects ({} bytes), {} already there ({} bytes); manifest {} {manifest}",
         report.release,
@@ -205,6 +211,9 @@ async fn prune_command(args: &[String]) -> Result<(), Failure> {
             release.release,
             if release.kept { "kept" } else { "dropped" }
         );
+    }
+    for release in &report.publishing {
+        println!("release {release}: being published now, everything it names kept");
     }
     let verb = if report.dry_run {
         "would delete"

@@ -64,7 +64,8 @@ struct State {
     seen: Vec<Seen>,
     /// `(method or any, status, times)`: answered instead of the normal
     /// answer, the given number of times.
-    faults: Vec<(Option<Method>, StatusCode, usize)>,
+    /// `(method or any, a part of the path or any, status, times)`.
+    faults: Vec<(Option<Method>, Option<String>, StatusCode, usize)>,
     /// Objects another publisher writes just before our PUT of the name.
     raced: BTreeMap<String, Vec<u8>>,
     generation: u64,
@@ -120,7 +121,13 @@ impl FakeGcs {
     }
 
     fn fail(&self, method: Option<Method>, status: StatusCode, times: usize) {
-        self.state().faults.push((method, status, times));
+        self.state().faults.push((method, None, status, times));
+    }
+
+    /// [`FakeGcs::fail`] for the requests whose path ends with `suffix`.
+    fn fail_path(&self, method: Method, suffix: &str, status: StatusCode, times: usize) {
+        let fault = (Some(method), Some(suffix.to_owned()), status, times);
+        self.state().faults.push(fault);
     }
 
     /// Writes an object as someone else would.
@@ -194,11 +201,14 @@ impl State {
     /// What GCS answers `request` with.
     fn answer(&mut self, request: &Seen, body: Vec<u8>) -> Response<String> {
         let method = &request.method;
-        let fault = self
-            .faults
-            .iter_mut()
-            .find(|(m, _, times)| *times > 0 && m.as_ref().is_none_or(|m| m == method));
-        if let Some((_, status, times)) = fault {
+        let fault = self.faults.iter_mut().find(|(m, path, _, times)| {
+            *times > 0
+                && m.as_ref().is_none_or(|m| m == method)
+                && path
+                    .as_ref()
+                    .is_none_or(|p| request.path.ends_with(p.as_str()))
+        });
+        if let Some((_, _, status, times)) = fault {
             *times -= 1;
             let headers = match *status {
                 StatusCode::SERVICE_UNAVAILABLE => vec![("retry-after", "1".into())],
@@ -326,11 +336,12 @@ fn list_line(folder: &str) -> String {
     format!("GET /bucket?list-type=2&prefix=static/{folder} 200")
 }
 
-/// A publish lists `manifests/`, then the prefix, then sends one create-only
-/// PUT per object carrying its `Content-Type`, the immutable
-/// `Cache-Control` and, for a precompressed sibling, its
-/// `Content-Encoding`, and the release manifest last, itself create-only.
-/// A rerun lists `manifests/` and writes nothing.
+/// A publish lists `manifests/`, writes its record (`manifests/publishing/`),
+/// lists the prefix, then sends one create-only PUT per object carrying its
+/// `Content-Type`, the immutable `Cache-Control` and, for a precompressed
+/// sibling, its `Content-Encoding`, then the release manifest, itself
+/// create-only, and removes its record. A rerun lists `manifests/` and
+/// writes nothing.
 #[tokio::test]
 async fn a_publish_creates_each_object_with_its_headers_then_the_manifest() {
     let gcs = FakeGcs::start().await;
@@ -344,12 +355,25 @@ async fn a_publish_creates_each_object_with_its_headers_then_the_manifest() {
 
     let requests = gcs.requests();
     let put = |key: &str| format!("PUT /bucket/static/{key} 200");
-    let lists = [list_line("manifests/"), list_line("")];
-    assert_eq!(lines(&requests[..2]), lists);
-    assert_eq!(sorted(lines(&requests[2..4])), [put(css), put(&br)]);
-    assert_eq!(lines(&requests[4..]), [put(&manifest)]);
+    assert_eq!(requests.len(), 7, "{:#?}", lines(&requests));
+    let record = requests[1].path.strip_prefix("/bucket/static/").unwrap();
+    assert_eq!(
+        release::publishing_of(record),
+        Some(assets.release_name().as_str())
+    );
+    assert_eq!(lines(&requests[..1]), [list_line("manifests/")]);
+    assert_eq!(lines(&requests[1..3]), [put(record), list_line("")]);
+    assert_eq!(sorted(lines(&requests[3..5])), [put(css), put(&br)]);
+    assert_eq!(
+        lines(&requests[5..]),
+        [
+            put(&manifest),
+            format!("DELETE /bucket/static/{record} 204")
+        ]
+    );
+    assert_eq!(requests[1].header("cache-control"), Some("no-store"));
 
-    for request in &requests[2..] {
+    for request in &requests[3..6] {
         assert_eq!(request.header("x-goog-if-generation-match"), Some("0"));
         let encoding = request.path.ends_with(".br").then_some("br");
         assert_eq!(
@@ -409,15 +433,22 @@ async fn a_412_on_create_is_present_with_the_same_size_and_a_conflict_otherwise(
     let message = err.to_string();
     assert!(message.starts_with(URL), "{message}");
     assert!(message.contains(&format!("`{css}` was written meanwhile with 11 bytes")));
-    let manifests = format!("/bucket/static/{}", release::MANIFESTS_DIR);
+    let manifest = format!(
+        "/bucket/static/{}",
+        release::manifest_key(&assets.release_name())
+    );
     let requests = gcs.requests();
     assert!(
         !requests
             .iter()
-            .any(|r| r.method == Method::PUT && r.path.starts_with(&manifests)),
+            .any(|r| r.method == Method::PUT && r.path == manifest),
         "{:#?}",
         lines(&requests)
     );
+    // The failed publish removed its record; no manifest is there.
+    let names = gcs.names();
+    assert!(names.contains(&name), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("manifests/")), "{names:?}");
 }
 
 /// A 503 with `Retry-After` on a create is retried (the same create-only
@@ -426,7 +457,8 @@ async fn a_412_on_create_is_present_with_the_same_size_and_a_conflict_otherwise(
 async fn a_503_on_create_is_retried_and_the_publish_succeeds() {
     let gcs = FakeGcs::start().await;
     let assets = table(&[("app.css", "a{}")]);
-    gcs.fail(Some(Method::PUT), StatusCode::SERVICE_UNAVAILABLE, 1);
+    let css = find(assets, "app.css").hashed_path();
+    gcs.fail_path(Method::PUT, css, StatusCode::SERVICE_UNAVAILABLE, 1);
     let report = publish(assets, &gcs).await.unwrap();
     assert_eq!(report.uploaded.len(), 2);
     assert_eq!(report.manifest, ManifestWrite::Written);
@@ -440,15 +472,17 @@ async fn a_503_on_create_is_retried_and_the_publish_succeeds() {
         .iter()
         .filter(|r| r.method == Method::PUT && r.path == requests[failed].path)
         .collect();
+    assert!(requests[failed].path.ends_with(css));
     assert_eq!(retried.len(), 2, "{:#?}", lines(&requests));
     assert_eq!(retried[1].status, StatusCode::OK);
     assert_eq!(retried[1].header("x-goog-if-generation-match"), Some("0"));
     assert_eq!(gcs.names().len(), 3, "both objects and the manifest");
 }
 
-/// A prune lists the prefix, reads the manifests, then deletes, one DELETE
-/// each, exactly the objects no kept release names, and the old manifest
-/// last; a key that is no asset stays.
+/// A prune writes its lock (`manifests/pruning/`), lists the prefix, reads
+/// the manifests, then deletes, one DELETE each, exactly the objects no
+/// kept release names, then the old manifest, then its lock; a key that
+/// is no asset stays.
 #[tokio::test]
 async fn a_prune_deletes_exactly_the_unnamed_objects_then_the_old_manifest() {
     let gcs = FakeGcs::start().await;
@@ -470,6 +504,14 @@ async fn a_prune_deletes_exactly_the_unnamed_objects_then_the_old_manifest() {
         .unwrap();
     assert_eq!(report.foreign, vec!["robots.txt".to_owned()]);
     let requests = gcs.requests();
+    let lock = requests[0].path.strip_prefix("/bucket/static/").unwrap();
+    assert!(release::is_pruning_key(lock), "{:#?}", lines(&requests));
+    assert_eq!(requests[0].line(), format!("PUT /bucket/static/{lock} 200"));
+    let (lock_removed, requests) = requests[1..].split_last().unwrap();
+    assert_eq!(
+        lock_removed.line(),
+        format!("DELETE /bucket/static/{lock} 204")
+    );
     let (deletes, reads): (Vec<&Seen>, Vec<&Seen>) =
         requests.iter().partition(|r| r.method == Method::DELETE);
     let manifests = [r1, r2].map(|r| release::manifest_key(&r.release_name()));

@@ -1,12 +1,13 @@
 //! Pruning: delete the objects that no recent release names.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
 use asset_manifest::release::{self, Release};
 use futures_util::{StreamExt, TryStreamExt};
 
 use super::error::{ErrorKind, PublishError};
+use super::guard::{self, PruneLock};
 use super::store::{Listed, Target};
 use super::{DEFAULT_CONCURRENCY, DEFAULT_RETRIES};
 
@@ -46,8 +47,13 @@ pub struct PruneReport {
     pub objects: Vec<(String, u64)>,
     /// Their total size in bytes.
     pub bytes: u64,
-    /// The manifests of the releases not kept, deleted after the objects.
+    /// The manifests of the releases not kept, deleted after the objects,
+    /// and the records of publishes abandoned more than
+    /// [`RECORD_STALE`](super::RECORD_STALE) ago.
     pub manifests: Vec<String>,
+    /// The releases being published now (their records are under
+    /// `manifests/publishing/`): every object they name is kept.
+    pub publishing: Vec<String>,
     /// Asset objects no kept release names, but younger than the grace
     /// period: kept (a publish may be under way).
     pub young: usize,
@@ -68,6 +74,11 @@ pub struct PruneReport {
 /// it is older than the grace period; then the manifests of the releases
 /// not kept go. Nothing is deleted if any manifest cannot be read, or if
 /// there is none.
+///
+/// A prune may run while releases are published: what a publish under way
+/// names is kept (its record), and a publish waits for a prune that may
+/// not have seen it (its lock); see [`Publish::prune_wait`](super::Publish::prune_wait).
+/// A dry run writes nothing, not even its lock.
 ///
 /// ```no_run
 /// # async fn cleanup() -> Result<(), asset_runtime::publish::PublishError> {
@@ -141,6 +152,27 @@ impl Prune {
 
     /// [`Prune::run`] on a store already open.
     pub(super) async fn run_on(self, target: Target) -> Result<PruneReport, PublishError> {
+        // The lock first, so that a publish that lists after it waits
+        // for this prune (see `guard`).
+        let mut lock = match self.delete {
+            true => Some(PruneLock::take(&target).await?),
+            false => None,
+        };
+        let result = self.plan_and_delete(&target, lock.as_mut()).await;
+        if let Some(lock) = lock {
+            let released = lock.release(&target).await;
+            if result.is_ok() {
+                released?;
+            }
+        }
+        result
+    }
+
+    async fn plan_and_delete(
+        &self,
+        target: &Target,
+        mut lock: Option<&mut PruneLock>,
+    ) -> Result<PruneReport, PublishError> {
         let listed = target.list().await?;
 
         let manifest_keys: Vec<(&String, &Listed)> = listed
@@ -159,12 +191,19 @@ impl Prune {
             ));
         }
         let releases = releases_newest_first(
-            &target,
+            target,
             manifest_keys,
             self.concurrency,
             "; nothing was deleted",
         )
         .await?;
+        // The store's clock: the lock's time in the listing.
+        let store_now = match &lock {
+            Some(lock) => guard::store_now(&listed, &lock.key),
+            None => SystemTime::now(),
+        };
+        let (publishing, stale_records) =
+            publishing_now(target, &listed, store_now, self.concurrency).await?;
 
         let now = SystemTime::now();
         let young = |time: SystemTime| {
@@ -176,6 +215,7 @@ impl Prune {
             objects: Vec::new(),
             bytes: 0,
             manifests: Vec::new(),
+            publishing: Vec::new(),
             young: 0,
             foreign: Vec::new(),
             dry_run: !self.delete,
@@ -196,8 +236,15 @@ impl Prune {
                 kept,
             });
         }
+        for release in &publishing {
+            named.extend(release.objects.keys().map(String::as_str));
+            report.publishing.push(release.release.clone());
+        }
         for (key, object) in &listed {
-            if release::release_of(key).is_some() {
+            if release::release_of(key).is_some()
+                || release::publishing_of(key).is_some()
+                || release::is_pruning_key(key)
+            {
                 continue;
             }
             if !release::is_asset_key(key) {
@@ -212,17 +259,67 @@ impl Prune {
             }
         }
         report.manifests.sort();
+        report.manifests.extend(stale_records);
 
         if self.delete {
             // Objects first: if this stops midway, the old manifests still
             // list what is left, and the next prune finishes the job.
-            delete(&target, report.objects.iter().map(|(k, _)| k.as_str())).await?;
-            delete(&target, report.manifests.iter().map(String::as_str)).await?;
+            let objects: Vec<&str> = report.objects.iter().map(|(k, _)| k.as_str()).collect();
+            for chunk in objects.chunks(DELETE_CHUNK) {
+                if let Some(lock) = lock.as_deref_mut() {
+                    lock.keep_alive(target).await?;
+                }
+                delete(target, chunk.iter().copied()).await?;
+            }
+            delete(target, report.manifests.iter().map(String::as_str)).await?;
         }
         Ok(report)
     }
 }
 
+/// Keys deleted between two looks at the prune's lock.
+const DELETE_CHUNK: usize = 1000;
+
+/// The releases being published now, from their records in `listed`, and
+/// the keys of records older than [`guard::RECORD_STALE`] at `now` (the
+/// store's clock), which keep nothing. A record gone before it could be
+/// read belongs to a publish that has since finished (its manifest, which
+/// this listing may not show, is read instead) or failed.
+async fn publishing_now(
+    target: &Target,
+    listed: &BTreeMap<String, Listed>,
+    now: SystemTime,
+    concurrency: usize,
+) -> Result<(Vec<Release>, Vec<String>), PublishError> {
+    let mut live = Vec::new();
+    let mut stale = Vec::new();
+    for (key, record) in listed {
+        let Some(id) = release::publishing_of(key) else {
+            continue;
+        };
+        match now.duration_since(record.last_modified) {
+            Ok(age) if age >= guard::RECORD_STALE => stale.push(key.clone()),
+            _ => live.push((key.clone(), id.to_owned())),
+        }
+    }
+    let read = futures_util::stream::iter(live)
+        .map(|(key, id)| async move {
+            let consequence = "; nothing was deleted";
+            for key in [key, release::manifest_key(&id)] {
+                match target.read_if_there(&key, consequence).await? {
+                    Some(bytes) => {
+                        return parse_release(target, &key, &id, &bytes, consequence).map(Some);
+                    }
+                    None => continue,
+                }
+            }
+            Ok(None)
+        })
+        .buffer_unordered(concurrency)
+        .try_collect::<Vec<Option<Release>>>()
+        .await?;
+    Ok((read.into_iter().flatten().collect(), stale))
+}
 /// Reads and parses the release manifests `manifest_keys` names, newest
 /// first: by the store's clock, then the publisher's. Any failure stops
 /// the caller; `consequence` ends each error's sentence.
@@ -253,14 +350,30 @@ async fn read_release(
     let bytes = target
         .read(key, &format!("the release manifest `{key}`{consequence}"))
         .await?;
-    let release = Release::from_json(&bytes).map_err(|err| {
+    let id = release::release_of(key).unwrap_or_default();
+    Ok((
+        parse_release(target, key, id, &bytes, consequence)?,
+        last_modified,
+    ))
+}
+
+/// Parses the manifest or publish record at `key`, which must name
+/// release `id`.
+fn parse_release(
+    target: &Target,
+    key: &str,
+    id: &str,
+    bytes: &[u8],
+    consequence: &str,
+) -> Result<Release, PublishError> {
+    let release = Release::from_json(bytes).map_err(|err| {
         PublishError::new(
             ErrorKind::Manifest,
             &target.url,
             format!("the release manifest `{key}` is not valid ({err}){consequence}"),
         )
     })?;
-    if release::manifest_key(&release.release) != key {
+    if release.release != id {
         return Err(PublishError::new(
             ErrorKind::Manifest,
             &target.url,
@@ -270,7 +383,7 @@ async fn read_release(
             ),
         ));
     }
-    Ok((release, last_modified))
+    Ok(release)
 }
 
 /// Deletes keys, in batches where the store can (S3: 1,000 a request).
@@ -285,11 +398,13 @@ async fn delete<'a>(
         return Ok(());
     }
     let stream = futures_util::stream::iter(paths.into_iter().map(Ok)).boxed();
-    target
-        .store
-        .delete_stream(stream)
-        .try_collect::<Vec<_>>()
-        .await
-        .map_err(|err| PublishError::store(&target.url, "cannot delete", err))?;
+    // A key already gone (another prune deleted it) is not a failure.
+    let mut results = target.store.delete_stream(stream);
+    while let Some(result) = results.next().await {
+        match result {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(err) => return Err(PublishError::store(&target.url, "cannot delete", err)),
+        }
+    }
     Ok(())
 }

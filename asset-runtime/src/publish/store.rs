@@ -196,6 +196,25 @@ impl Target {
             .map_err(|err| PublishError::store(&self.url, format!("cannot read {what}"), err))
     }
 
+    /// The bytes of the object at `key`, or `None` if there is none;
+    /// `consequence` ends the error's sentence.
+    pub async fn read_if_there(
+        &self,
+        key: &str,
+        consequence: &str,
+    ) -> Result<Option<bytes::Bytes>, PublishError> {
+        let path = self.path(key)?;
+        match async { self.store.get(&path).await?.bytes().await }.await {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(err) => Err(PublishError::store(
+                &self.url,
+                format!("cannot read `{key}`{consequence}"),
+                err,
+            )),
+        }
+    }
+
     /// Every object under the prefix, by key relative to it: one listing.
     pub async fn list(&self) -> Result<BTreeMap<String, Listed>, PublishError> {
         self.list_under("").await

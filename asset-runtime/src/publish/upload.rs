@@ -62,29 +62,9 @@ pub(super) async fn upload(target: &Target, object: &Object) -> Result<Uploaded,
     }
 }
 
-/// Writes the release manifest, last (see [`ManifestWrite`]).
-pub(super) async fn write_manifest(
-    target: &Target,
-    assets: &Assets,
-    id: &str,
-    wanted: &[Object],
-    manifests: &BTreeMap<String, store::Listed>,
-) -> Result<ManifestWrite, PublishError> {
-    let key = release::manifest_key(id);
-    let (mode, outcome) = match manifests.get(&key) {
-        None => (PutMode::Create, ManifestWrite::Written),
-        Some(ours) => {
-            let newest = manifests
-                .iter()
-                .filter(|(k, _)| release::release_of(k).is_some())
-                .all(|(_, other)| other.last_modified <= ours.last_modified);
-            if newest {
-                return Ok(ManifestWrite::Present);
-            }
-            (PutMode::Overwrite, ManifestWrite::Refreshed)
-        }
-    };
-    let manifest = Release {
+/// The manifest of release `id`, naming `wanted`.
+pub(super) fn release_of(assets: &Assets, id: &str, wanted: &[Object]) -> Release {
+    Release {
         version: release::VERSION,
         release: id.to_owned(),
         published_at_ms: SystemTime::now()
@@ -95,6 +75,34 @@ pub(super) async fn write_manifest(
             .iter()
             .map(|o| (o.key.clone(), o.meta.clone()))
             .collect(),
+    }
+}
+
+/// Whether the manifest at `key` is the newest in `manifests` (by the
+/// store's clock).
+pub(super) fn is_newest(manifests: &BTreeMap<String, store::Listed>, key: &str) -> bool {
+    let Some(ours) = manifests.get(key) else {
+        return false;
+    };
+    manifests
+        .iter()
+        .filter(|(k, _)| release::release_of(k).is_some())
+        .all(|(_, other)| other.last_modified <= ours.last_modified)
+}
+
+/// Writes the release manifest, last (see [`ManifestWrite`]): created,
+/// or written again over an older release's that is not the newest (a
+/// rollback).
+pub(super) async fn write_manifest(
+    target: &Target,
+    manifest: &Release,
+    manifests: &BTreeMap<String, store::Listed>,
+) -> Result<ManifestWrite, PublishError> {
+    let key = release::manifest_key(&manifest.release);
+    let (mode, outcome) = match manifests.get(&key) {
+        None => (PutMode::Create, ManifestWrite::Written),
+        Some(_) if is_newest(manifests, &key) => return Ok(ManifestWrite::Present),
+        Some(_) => (PutMode::Overwrite, ManifestWrite::Refreshed),
     };
     let options = PutOptions {
         mode,
