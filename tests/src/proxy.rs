@@ -34,12 +34,15 @@ pub enum Fault {
     Unavailable { retry_after: u32 },
 }
 
+/// Which request lines to hold.
+type Hold = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
 #[derive(Default)]
 struct State {
     log: Vec<Exchange>,
     delay: Duration,
-    /// Requests whose line contains one of these wait while it is here.
-    holds: Vec<String>,
+    /// Requests whose line one of these matches wait while it is here.
+    holds: Vec<Hold>,
     /// How many requests are waiting on a hold now.
     held: usize,
     /// (pattern, fault, how many more times).
@@ -76,10 +79,10 @@ impl Proxy {
         self.state.0.lock().unwrap().delay = delay;
     }
 
-    /// Holds every request whose request line contains `pattern` until
-    /// [`Proxy::release`].
-    pub fn hold(&self, pattern: &str) {
-        self.state.0.lock().unwrap().holds.push(pattern.to_owned());
+    /// Holds every request whose request line `matches` (say, `PUT
+    /// /site/static/app.css HTTP/1.1`) until [`Proxy::release`].
+    pub fn hold(&self, matches: impl Fn(&str) -> bool + Send + Sync + 'static) {
+        self.state.0.lock().unwrap().holds.push(Arc::new(matches));
     }
 
     /// Lets every held request go, and holds no more.
@@ -162,9 +165,9 @@ fn connection(client: TcpStream, upstream: &str, state: &Arc<(Mutex<State>, Cond
                     *left -= 1;
                     fault.clone()
                 });
-            if guard.holds.iter().any(|p| line.contains(p.as_str())) {
+            if guard.holds.iter().any(|hold| hold(&line)) {
                 guard.held += 1;
-                while guard.holds.iter().any(|p| line.contains(p.as_str())) {
+                while guard.holds.iter().any(|hold| hold(&line)) {
                     guard = state.1.wait(guard).unwrap();
                 }
                 guard.held -= 1;

@@ -107,7 +107,17 @@ impl StoreServer {
             ports,
             started_in: Duration::ZERO,
         };
-        server.launch();
+        // Another test may bind a picked port first: then new ports.
+        for _ in 0..3 {
+            if server.try_launch() {
+                break;
+            }
+            server.ports = free_ports(server.ports.len());
+            server.endpoint = format!("http://127.0.0.1:{}", server.ports[0]);
+        }
+        if server.child.is_none() {
+            server.launch();
+        }
         if kind == Kind::Azurite {
             let out = Command::new("python3")
                 .args(["-c", CREATE_CONTAINER, &server.endpoint])
@@ -126,8 +136,15 @@ impl StoreServer {
     /// Starts the process (again, after [`StoreServer::kill`]: the same
     /// ports and data) and waits until the bucket answers.
     pub fn launch(&mut self) {
+        assert!(self.try_launch(), "{:?}: a port was taken", self.kind);
+    }
+
+    /// [`StoreServer::launch`], but `false` if the server exited because
+    /// one of its ports was taken.
+    fn try_launch(&mut self) -> bool {
         assert!(self.child.is_none(), "{:?} is running already", self.kind);
         let began = Instant::now();
+        let logged_before = self.log().len();
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -217,6 +234,10 @@ impl StoreServer {
                 break;
             }
             if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
+                self.child = None;
+                if self.log()[logged_before..].contains("address already in use") {
+                    return false;
+                }
                 panic!(
                     "{:?} exited with {status}; its log: {}",
                     self.kind,
@@ -233,6 +254,7 @@ impl StoreServer {
             std::thread::sleep(Duration::from_millis(50));
         }
         self.started_in = began.elapsed();
+        true
     }
 
     /// Kills the server (SIGKILL, by PID) and waits for it to exit.
@@ -402,13 +424,26 @@ fn weed() -> PathBuf {
     PathBuf::from("weed")
 }
 
-/// `n` ports free on 127.0.0.1 (held together while picked, so distinct).
+/// `n` ports free on 127.0.0.1 (held together while picked, so distinct),
+/// below Linux's ephemeral range (32768 and up by default), so that no
+/// client's outgoing connection takes one between this pick and the
+/// server's bind.
 pub fn free_ports(n: usize) -> Vec<u16> {
-    let listeners: Vec<TcpListener> = (0..n)
-        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
-        .collect();
-    listeners
-        .iter()
+    use std::hash::{BuildHasher, Hasher};
+    let mut seed = std::collections::hash_map::RandomState::new().build_hasher();
+    seed.write_u32(std::process::id());
+    let mut next = seed.finish();
+    let mut held = Vec::new();
+    while held.len() < n {
+        next = next
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let port = 20000 + (next >> 33) as u16 % 12000;
+        if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) {
+            held.push(listener);
+        }
+    }
+    held.iter()
         .map(|l| l.local_addr().unwrap().port())
         .collect()
 }
