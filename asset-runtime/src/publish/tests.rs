@@ -406,3 +406,132 @@ async fn a_published_release_costs_one_listing_unless_verified() {
     assert_eq!(verified.uploaded, vec![b.to_owned()]);
     assert_eq!(verified.manifest, ManifestWrite::Present);
 }
+
+/// Writes `key` in the folder `dir` (a publish prefix), `age` old by its
+/// modification time, which a local folder's listing reports.
+fn backdated(dir: &std::path::Path, key: &str, bytes: &[u8], age: Duration) {
+    let path = dir.join(key);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - age)
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_publish_waits_for_a_live_prune_lock_at_most_its_budget_and_ignores_a_dead_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().to_str().unwrap().to_owned();
+    let assets = table(&[("app.css", "a{}")]);
+    let lock = release::pruning_key("0123456789abcdef");
+
+    // A live lock: waited for, then a failure naming it; nothing of the
+    // release's manifest written, no record left.
+    backdated(dir.path(), &lock, b"{}", Duration::from_secs(60));
+    let started = std::time::Instant::now();
+    let err = assets
+        .publish(&url)
+        .progress(false)
+        .prune_wait(Duration::from_millis(1200))
+        .run()
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(1200));
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("a prune still holds `{lock}`")),
+        "{message}"
+    );
+    assert!(message.contains("delete that key"), "{message}");
+    let manifest = release::manifest_key(&assets.release_name());
+    assert!(!dir.path().join(&manifest).exists());
+    let records = dir.path().join(release::PUBLISHING_DIR);
+    assert_eq!(std::fs::read_dir(&records).unwrap().count(), 0);
+
+    // Older than LOCK_STALE: a dead prune's, not waited for.
+    backdated(
+        dir.path(),
+        &lock,
+        b"{}",
+        LOCK_STALE + Duration::from_secs(60),
+    );
+    let report = assets.publish(&url).progress(false).run().await.unwrap();
+    assert_eq!(report.waited, Duration::ZERO);
+    assert_eq!(report.manifest, ManifestWrite::Written);
+
+    // The lock goes while the publish waits: it lists again and finishes.
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().to_str().unwrap().to_owned();
+    backdated(dir.path(), &lock, b"{}", Duration::from_secs(1));
+    let path = dir.path().join(&lock);
+    let remover = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        std::fs::remove_file(path).unwrap();
+    });
+    let report = assets.publish(&url).progress(false).run().await.unwrap();
+    remover.await.unwrap();
+    assert!(report.waited >= Duration::from_millis(500), "{report:?}");
+    assert_eq!(report.manifest, ManifestWrite::Written);
+}
+
+#[tokio::test]
+async fn a_live_record_keeps_what_it_names_and_a_stale_one_is_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().to_str().unwrap().to_owned();
+    let old = table(&[("app.css", "v1")]);
+    let new = table(&[("app.css", "v2")]);
+    old.publish(&url).progress(false).run().await.unwrap();
+    new.publish(&url).progress(false).run().await.unwrap();
+    let v1 = find(old, "app.css").hashed_path();
+    let manifest = |assets: &Assets| release::manifest_key(&assets.release_name());
+    // Make the old release's manifest and object a week old, and the new
+    // one's manifest younger, so the old release is the one dropped.
+    let week = Duration::from_secs(7 * 24 * 3600);
+    for key in [v1.to_owned(), manifest(old)] {
+        let bytes = std::fs::read(dir.path().join(&key)).unwrap();
+        backdated(dir.path(), &key, &bytes, week);
+    }
+
+    // A record of a publish under way that names v1 (a rollback), written
+    // a minute ago: v1 stays.
+    let record_of = |assets: &Assets, token: &str| {
+        let record = std::fs::read(dir.path().join(manifest(assets))).unwrap();
+        (
+            release::publishing_key(&assets.release_name(), token),
+            record,
+        )
+    };
+    let (live, bytes) = record_of(old, "00000000000000aa");
+    backdated(dir.path(), &live, &bytes, Duration::from_secs(60));
+    let prune = |delete| {
+        super::prune(&url)
+            .keep(1)
+            .grace(Duration::from_secs(3600))
+            .delete(delete)
+            .run()
+    };
+    let report = prune(true).await.unwrap();
+    assert_eq!(report.publishing, vec![old.release_name()]);
+    assert!(report.objects.is_empty(), "{report:?}");
+    assert_eq!(report.manifests, vec![manifest(old)]);
+    assert!(dir.path().join(v1).is_file());
+    assert!(dir.path().join(&live).is_file(), "a live record stays");
+
+    // The same record a day old: an abandoned publish's. It keeps nothing,
+    // and goes after the objects.
+    backdated(
+        dir.path(),
+        &live,
+        &bytes,
+        RECORD_STALE + Duration::from_secs(60),
+    );
+    let report = prune(true).await.unwrap();
+    assert!(report.publishing.is_empty(), "{report:?}");
+    assert_eq!(report.objects, vec![(v1.to_owned(), 2)]);
+    assert_eq!(report.manifests, vec![live.clone()]);
+    assert!(!dir.path().join(v1).exists());
+    assert!(!dir.path().join(&live).exists());
+    // A deleting prune leaves no lock behind.
+    let locks = dir.path().join(release::PRUNING_DIR);
+    assert_eq!(std::fs::read_dir(&locks).unwrap().count(), 0);
+}
