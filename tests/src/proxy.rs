@@ -21,6 +21,8 @@ pub struct Exchange {
     /// `PUT /site/static/app.css HTTP/1.1`
     pub request: String,
     pub status: Option<u16>,
+    /// When the proxy had read the whole request.
+    pub at: Instant,
 }
 
 /// What to do to a request that matches.
@@ -155,6 +157,7 @@ fn connection(client: TcpStream, upstream: &str, state: &Arc<(Mutex<State>, Cond
             guard.log.push(Exchange {
                 request: line.clone(),
                 status: None,
+                at: Instant::now(),
             });
             let index = guard.log.len() - 1;
             let fault = guard

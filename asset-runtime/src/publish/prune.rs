@@ -391,19 +391,25 @@ async fn delete<'a>(
     target: &Target,
     keys: impl Iterator<Item = &'a str>,
 ) -> Result<(), PublishError> {
+    let keys: Vec<&str> = keys.collect();
     let paths = keys
+        .iter()
         .map(|key| target.path(key))
         .collect::<Result<Vec<_>, _>>()?;
-    if paths.is_empty() {
+    let Some(first) = keys.first() else {
         return Ok(());
-    }
+    };
+    let what = match keys.len() {
+        1 => format!("cannot delete `{first}`"),
+        n => format!("cannot delete `{first}` and {} other keys", n - 1),
+    };
     let stream = futures_util::stream::iter(paths.into_iter().map(Ok)).boxed();
     // A key already gone (another prune deleted it) is not a failure.
     let mut results = target.store.delete_stream(stream);
     while let Some(result) = results.next().await {
         match result {
             Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
-            Err(err) => return Err(PublishError::store(&target.url, "cannot delete", err)),
+            Err(err) => return Err(PublishError::store(&target.url, what, err)),
         }
     }
     Ok(())
