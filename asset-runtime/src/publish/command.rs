@@ -10,9 +10,11 @@ use crate::Assets;
 /// The usage text of the commands.
 pub const USAGE: &str = "\
 publish-assets URL [--precompressed] [--concurrency N] [--retries N] [--verify]
+               [--prune-wait DURATION]
     upload the hashed assets missing under URL (s3://bucket/prefix/, gs://…, az://…,
     file:///folder or a folder), then the release manifest; a release whose
-    manifest is there is complete (--verify: list and fill in all the same)
+    manifest is there is complete (--verify: list and fill in all the same);
+    wait at most DURATION (default 10m) for a prune under way
 prune-assets URL --keep N [--grace DURATION] [--delete] [--retries N]
     list (or with --delete, delete) the assets none of the newest N releases
     needs and older than DURATION (default 1d; e.g. 0, 90s, 30m, 12h, 7d)
@@ -122,6 +124,18 @@ impl<'a> Args<'a> {
         self.flags.iter().rev().find(|(n, _)| *n == name)?.1
     }
 
+    fn duration(&self, name: &str) -> Result<Option<Duration>, Failure> {
+        self.value(name)
+            .map(|v| {
+                parse_duration(v).ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "{name} {v}: not a duration (a number with s, m, h or d)"
+                    ))
+                })
+            })
+            .transpose()
+    }
+
     fn number(&self, name: &str) -> Result<Option<usize>, Failure> {
         self.value(name)
             .map(|v| {
@@ -135,7 +149,7 @@ impl<'a> Args<'a> {
 async fn publish(assets: &Assets, args: &[String]) -> Result<(), Failure> {
     let args = Args::parse(
         args,
-        &["--concurrency", "--retries"],
+        &["--concurrency", "--retries", "--prune-wait"],
         &["--precompressed", "--no-progress", "--verify"],
     )?
     .url_only()?;
@@ -149,6 +163,9 @@ async fn publish(assets: &Assets, args: &[String]) -> Result<(), Failure> {
     }
     if let Some(n) = args.number("--retries")? {
         publish = publish.retries(n);
+    }
+    if let Some(wait) = args.duration("--prune-wait")? {
+        publish = publish.prune_wait(wait);
     }
     let report = publish
         .run()
@@ -186,12 +203,8 @@ async fn prune_command(args: &[String]) -> Result<(), Failure> {
     let mut prune = super::prune(args.url)
         .keep(keep)
         .delete(args.has("--delete"));
-    if let Some(grace) = args.value("--grace") {
-        prune = prune.grace(parse_duration(grace).ok_or_else(|| {
-            Failure::Usage(format!(
-                "--grace {grace}: not a duration (a number with s, m, h or d)"
-            ))
-        })?);
+    if let Some(grace) = args.duration("--grace")? {
+        prune = prune.grace(grace);
     }
     if let Some(n) = args.number("--retries")? {
         prune = prune.retries(n);
