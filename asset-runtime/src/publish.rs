@@ -76,6 +76,7 @@ mod fetch;
 mod gcs_tests;
 mod guard;
 mod prune;
+mod retry_after;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -92,6 +93,7 @@ pub use error::{ErrorKind, PublishError};
 pub use fetch::{FetchReport, fetch_releases};
 pub use guard::{LOCK_REFRESH, LOCK_STALE, RECORD_STALE};
 pub use prune::{Prune, PruneReport, ReleaseInfo, prune};
+pub use retry_after::MAX_RETRY_AFTER;
 use store::Target;
 use upload::{Uploaded, upload, write_manifest};
 
@@ -209,8 +211,10 @@ impl Publish<'_> {
     }
 
     /// How many times a failed request is retried, with exponential
-    /// backoff from 100 ms up to 5 s (default [`DEFAULT_RETRIES`]).
-    /// Refused credentials and conflicts are not retried.
+    /// backoff from 100 ms up to 5 s (default [`DEFAULT_RETRIES`]), and
+    /// after a `503` or `429` also as long as its `Retry-After` asks (at
+    /// most [`MAX_RETRY_AFTER`]). Refused credentials and conflicts are not
+    /// retried.
     pub fn retries(mut self, retries: usize) -> Self {
         self.retries = retries;
         self

@@ -101,7 +101,8 @@ impl Target {
             ObjectStoreScheme::AmazonS3 => settings
                 .iter()
                 .try_fold(
-                    object_store::aws::AmazonS3Builder::from_env(),
+                    object_store::aws::AmazonS3Builder::from_env()
+                        .with_http_connector(super::retry_after::Connector),
                     |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
                 )
                 .and_then(|b| b.with_url(url).with_retry(retry).build())
@@ -109,7 +110,8 @@ impl Target {
             ObjectStoreScheme::GoogleCloudStorage => settings
                 .iter()
                 .try_fold(
-                    object_store::gcp::GoogleCloudStorageBuilder::from_env(),
+                    object_store::gcp::GoogleCloudStorageBuilder::from_env()
+                        .with_http_connector(super::retry_after::Connector),
                     |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
                 )
                 .and_then(|b| b.with_url(url).with_retry(retry).build())
@@ -117,7 +119,8 @@ impl Target {
             ObjectStoreScheme::MicrosoftAzure => settings
                 .iter()
                 .try_fold(
-                    object_store::azure::MicrosoftAzureBuilder::from_env(),
+                    object_store::azure::MicrosoftAzureBuilder::from_env()
+                        .with_http_connector(super::retry_after::Connector),
                     |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
                 )
                 .and_then(|b| b.with_url(url).with_retry(retry).build())
