@@ -143,6 +143,26 @@ fn release_id(binary: &Path) -> String {
         .to_owned()
 }
 
+/// Publishes `binaries` at once, each through its own proxy, holding every
+/// object upload until both have listed the prefix; their standard output
+/// and their proxies.
+fn both_past_their_listing(store: &StoreServer, binaries: [&Path; 2]) -> ([String; 2], [Proxy; 2]) {
+    let url = store.url("static/");
+    let proxies = [Proxy::start(&store.endpoint), Proxy::start(&store.endpoint)];
+    for proxy in &proxies {
+        proxy.hold(object_put);
+    }
+    let args = ["publish-assets", &url, "--precompressed"];
+    let children = [0, 1].map(|i| spawn(store, binaries[i], &proxies[i], &args));
+    for proxy in &proxies {
+        proxy.wait_held(1);
+    }
+    for proxy in &proxies {
+        proxy.release();
+    }
+    (children.map(|child| stdout(&finish(child))), proxies)
+}
+
 /// Two different releases published at once to one prefix, both past
 /// their listing before either uploads: both complete, each object is
 /// written once (the other's create of a shared key finds it taken), and
@@ -151,26 +171,9 @@ async fn two_releases_at_once(kind: Kind) {
     let binaries = demo_releases();
     let truth = truth(&binaries, &format!("publish-concurrency/{kind:?}-two"));
     let store = StoreServer::start(kind);
-    let url = store.url("static/");
-    let proxies = [Proxy::start(&store.endpoint), Proxy::start(&store.endpoint)];
-    for proxy in &proxies {
-        proxy.hold(object_put);
-    }
-    let args = ["publish-assets", &url, "--precompressed"];
-    let children = [
-        spawn(&store, &binaries[1], &proxies[0], &args),
-        spawn(&store, &binaries[2], &proxies[1], &args),
-    ];
-    for proxy in &proxies {
-        proxy.wait_held(1);
-    }
-    for proxy in &proxies {
-        proxy.release();
-    }
-    let [a, b] = children;
-    let (a, b) = (finish(a), finish(b));
-    for out in [&a, &b] {
-        assert!(stdout(out).contains("written"), "{}", stdout(out));
+    let (outs, proxies) = both_past_their_listing(&store, [&binaries[1], &binaries[2]]);
+    for out in &outs {
+        assert!(out.contains("written"), "{out}");
     }
 
     let (written, taken) = puts(&[proxies[0].exchanges(), proxies[1].exchanges()]);
@@ -205,24 +208,7 @@ async fn one_release_twice_at_once(kind: Kind) {
     let binaries = demo_releases();
     let truth = truth(&binaries, &format!("publish-concurrency/{kind:?}-twice"));
     let store = StoreServer::start(kind);
-    let url = store.url("static/");
-    let proxies = [Proxy::start(&store.endpoint), Proxy::start(&store.endpoint)];
-    for proxy in &proxies {
-        proxy.hold(object_put);
-    }
-    let args = ["publish-assets", &url, "--precompressed"];
-    let children = [
-        spawn(&store, &binaries[0], &proxies[0], &args),
-        spawn(&store, &binaries[0], &proxies[1], &args),
-    ];
-    for proxy in &proxies {
-        proxy.wait_held(1);
-    }
-    for proxy in &proxies {
-        proxy.release();
-    }
-    let [a, b] = children;
-    let outs = [stdout(&finish(a)), stdout(&finish(b))];
+    let (outs, proxies) = both_past_their_listing(&store, [&binaries[0], &binaries[0]]);
     let written_manifests = outs.iter().filter(|o| o.ends_with("written\n")).count();
     assert_eq!(written_manifests, 1, "{outs:#?}");
     assert!(

@@ -97,34 +97,27 @@ impl Target {
             max_retries: retries,
             retry_timeout: Duration::from_secs(120),
         };
+        // One builder per store, configured alike: the environment, then
+        // `settings`, the URL, retries, and the client that honours
+        // `Retry-After`.
+        macro_rules! build {
+            ($builder:ty) => {
+                settings
+                    .iter()
+                    .try_fold(
+                        <$builder>::from_env().with_http_connector(super::retry_after::Connector),
+                        |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
+                    )
+                    .and_then(|b| b.with_url(url).with_retry(retry).build())
+                    .map(|s| Arc::new(s) as Arc<dyn ObjectStore>)
+            };
+        }
         let built = match scheme {
-            ObjectStoreScheme::AmazonS3 => settings
-                .iter()
-                .try_fold(
-                    object_store::aws::AmazonS3Builder::from_env()
-                        .with_http_connector(super::retry_after::Connector),
-                    |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
-                )
-                .and_then(|b| b.with_url(url).with_retry(retry).build())
-                .map(|s| Arc::new(s) as Arc<dyn ObjectStore>),
-            ObjectStoreScheme::GoogleCloudStorage => settings
-                .iter()
-                .try_fold(
-                    object_store::gcp::GoogleCloudStorageBuilder::from_env()
-                        .with_http_connector(super::retry_after::Connector),
-                    |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
-                )
-                .and_then(|b| b.with_url(url).with_retry(retry).build())
-                .map(|s| Arc::new(s) as Arc<dyn ObjectStore>),
-            ObjectStoreScheme::MicrosoftAzure => settings
-                .iter()
-                .try_fold(
-                    object_store::azure::MicrosoftAzureBuilder::from_env()
-                        .with_http_connector(super::retry_after::Connector),
-                    |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
-                )
-                .and_then(|b| b.with_url(url).with_retry(retry).build())
-                .map(|s| Arc::new(s) as Arc<dyn ObjectStore>),
+            ObjectStoreScheme::AmazonS3 => build!(object_store::aws::AmazonS3Builder),
+            ObjectStoreScheme::GoogleCloudStorage => {
+                build!(object_store::gcp::GoogleCloudStorageBuilder)
+            }
+            ObjectStoreScheme::MicrosoftAzure => build!(object_store::azure::MicrosoftAzureBuilder),
             _ => return Err(unsupported()),
         };
         let store = built.map_err(|err| {
