@@ -183,8 +183,7 @@ echo "aws s3 sync --dryrun after aws's no-change rerun (round 1): ${pending:-?} 
 if [ -z "$checked" ]; then order="?"; elif [ -n "$disorder" ]; then order="no, first out of order: $disorder"; else order=yes; fi
 echo "The server's listing in byte order: ${order}."
 echo ""
-echo "Medians (wall / client CPU / server CPU; busy: the whole machine's CPU time over the wall time, in cores of $(nproc);"
-echo "others: the CPU time of every other process during the run):"
+echo "Medians (wall / client CPU / server CPU; busy: the whole machine's CPU time over the wall time, in cores of $(nproc)):"
 echo ""
 # results.txt, one line a run: tool, then wall, client, server, machine for
 # the first upload (2-5), the rerun (6-9) and the rerun listing every key (10-13).
@@ -200,14 +199,14 @@ function ratio(a, b) { return b > 0 ? sprintf("%.2fx", a / b) : "-" }
 function faster(a, b, col) { return median(a, col) <= median(b, col) ? a : b }
 {
     rows++; name[rows] = $1; for (c = 2; c <= NF; c++) cell[rows, c] = $c
-    cell[rows, 14] = $5 / $2; cell[rows, 15] = $5 - $3 - $4 # first upload: busy cores, others CPU s
+    cell[rows, 14] = $5 / $2 # first upload: busy cores
 }
 END {
     if (!rows) exit
-    print "| tool | first upload | busy, first upload | others, first upload | no-change rerun | every key listed |"
-    print "|---|---|---|---|---|---|"
+    print "| tool | first upload | busy, first upload | no-change rerun | every key listed |"
+    print "|---|---|---|---|---|"
     split("ours aws rclone rclone16", tools, " ")
-    for (t = 1; t <= 4; t++) printf "| %s | %s | %.2f | %.2f | %s | %s |\n", tools[t], cells(tools[t], 2), median(tools[t], 14), median(tools[t], 15), cells(tools[t], 6), cells(tools[t], 10)
+    for (t = 1; t <= 4; t++) printf "| %s | %s | %.2f | %s | %s |\n", tools[t], cells(tools[t], 2), median(tools[t], 14), cells(tools[t], 6), cells(tools[t], 10)
     print ""
     best = faster("aws", "rclone", 2); rbest = faster("aws", "rclone", 6)
     printf "first upload, wall: %s / ours = %s (target 2x); rclone16 / ours = %s\n", best, ratio(median(best, 2), median("ours", 2)), ratio(median("rclone16", 2), median("ours", 2))
