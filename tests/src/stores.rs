@@ -76,8 +76,6 @@ pub struct StoreServer {
     ports: Vec<u16>,
     /// The API's base URL: `http://127.0.0.1:PORT`.
     pub endpoint: String,
-    /// How long the last start took, until the bucket answered.
-    pub started_in: Duration,
 }
 
 impl StoreServer {
@@ -105,7 +103,6 @@ impl StoreServer {
             endpoint: format!("http://127.0.0.1:{}", ports[0]),
             dir,
             ports,
-            started_in: Duration::ZERO,
         };
         // Another test may bind a picked port first: then new ports.
         for _ in 0..3 {
@@ -143,7 +140,6 @@ impl StoreServer {
     /// one of its ports was taken.
     fn try_launch(&mut self) -> bool {
         assert!(self.child.is_none(), "{:?} is running already", self.kind);
-        let began = Instant::now();
         let logged_before = self.log().len();
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -253,7 +249,6 @@ impl StoreServer {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        self.started_in = began.elapsed();
         true
     }
 

@@ -82,7 +82,7 @@ impl Record {
 
     /// Removes the record.
     pub async fn remove(self, target: &Target) -> Result<(), PublishError> {
-        remove_marker(target, &self.key).await
+        remove_marker(target, &self.key, "").await
     }
 }
 
@@ -175,9 +175,13 @@ impl PruneLock {
         Ok(())
     }
 
-    /// Removes the lock.
+    /// Removes the lock. If it cannot, the error says what that costs.
     pub async fn release(self, target: &Target) -> Result<(), PublishError> {
-        remove_marker(target, &self.key).await
+        let consequence = format!(
+            " (publishes wait for it, at most their --prune-wait, until it is deleted or {} minutes old)",
+            LOCK_STALE.as_secs() / 60
+        );
+        remove_marker(target, &self.key, &consequence).await
     }
 }
 
@@ -208,12 +212,14 @@ async fn put_marker(
         .map_err(|err| PublishError::store(&target.url, format!("cannot write `{key}`"), err))
 }
 
-async fn remove_marker(target: &Target, key: &str) -> Result<(), PublishError> {
+/// Deletes the marker at `key`; `consequence` follows the error's "cannot
+/// remove".
+async fn remove_marker(target: &Target, key: &str, consequence: &str) -> Result<(), PublishError> {
     match target.store.delete(&target.path(key)?).await {
         Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
         Err(err) => Err(PublishError::store(
             &target.url,
-            format!("cannot remove `{key}`"),
+            format!("cannot remove `{key}`{consequence}"),
             err,
         )),
     }
