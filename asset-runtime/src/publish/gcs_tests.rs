@@ -62,10 +62,11 @@ struct Stored {
 struct State {
     objects: BTreeMap<String, Stored>,
     seen: Vec<Seen>,
-    /// `(method or any, status, times)`: answered instead of the normal
-    /// answer, the given number of times.
-    /// `(method or any, a part of the path or any, status, times)`.
+    /// `(method or any, the end of the path or any, status, times)`:
+    /// answered instead of the normal answer, the given number of times.
     faults: Vec<(Option<Method>, Option<String>, StatusCode, usize)>,
+    /// The `Retry-After` of a faulty 503, in seconds (default 1).
+    retry_after: Option<u64>,
     /// Objects another publisher writes just before our PUT of the name.
     raced: BTreeMap<String, Vec<u8>>,
     generation: u64,
@@ -99,6 +100,11 @@ impl FakeGcs {
     /// The store, opened as `Target::open` opens a `gs://` URL, with a
     /// service-account key that points the client here and turns OAuth off.
     fn target(&self) -> Target {
+        self.target_retrying(2)
+    }
+
+    /// [`FakeGcs::target`], retrying a failed request `retries` times.
+    fn target_retrying(&self, retries: usize) -> Target {
         let key = format!(
             r#"{{"private_key": "", "private_key_id": "", "client_email": "",
                 "gcs_base_url": "{}", "disable_oauth": true}}"#,
@@ -108,7 +114,7 @@ impl FakeGcs {
             ("google_service_account_key", key.as_str()),
             ("google_allow_http", "true"),
         ];
-        Target::open_with(URL, 2, &settings).unwrap()
+        Target::open_with(URL, retries, &settings).unwrap()
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -211,7 +217,9 @@ impl State {
         if let Some((_, _, status, times)) = fault {
             *times -= 1;
             let headers = match *status {
-                StatusCode::SERVICE_UNAVAILABLE => vec![("retry-after", "1".into())],
+                StatusCode::SERVICE_UNAVAILABLE => {
+                    vec![("retry-after", self.retry_after.unwrap_or(1).to_string())]
+                }
                 _ => Vec::new(),
             };
             return reply(
@@ -477,6 +485,36 @@ async fn a_503_on_create_is_retried_and_the_publish_succeeds() {
     assert_eq!(retried[1].status, StatusCode::OK);
     assert_eq!(retried[1].header("x-goog-if-generation-match"), Some("0"));
     assert_eq!(gcs.names().len(), 3, "both objects and the manifest");
+}
+
+/// With no retries, a 503 fails the publish at once: the wait its
+/// `Retry-After` asks for is a wait before a retry, and none follows.
+#[tokio::test]
+async fn with_no_retries_a_503_fails_without_waiting_for_retry_after() {
+    let gcs = FakeGcs::start().await;
+    gcs.state().retry_after = Some(20);
+    let assets = table(&[("app.css", "a{}")]);
+    let css = find(assets, "app.css").hashed_path();
+    gcs.fail_path(
+        Method::PUT,
+        css,
+        StatusCode::SERVICE_UNAVAILABLE,
+        usize::MAX,
+    );
+    let began = std::time::Instant::now();
+    let publish = assets.publish(URL).precompressed(true).progress(false);
+    let err = publish.run_on(gcs.target_retrying(0)).await.unwrap_err();
+    let took = began.elapsed();
+    let message = err.to_string();
+    assert!(
+        message.contains(css) && message.contains("503"),
+        "{message}"
+    );
+    // Waiting would take the whole 20 s (under MAX_RETRY_AFTER).
+    assert!(took < Duration::from_secs(10), "{took:?}: {message}");
+    let requests = gcs.requests();
+    let tries = requests.iter().filter(|r| r.path.ends_with(css)).count();
+    assert_eq!(tries, 1, "{:#?}", lines(&requests));
 }
 
 /// A prune writes its lock (`manifests/pruning/`), lists the prefix, reads

@@ -1,7 +1,8 @@
 //! `Retry-After`, honoured: object_store retries a `503` or a `429` after
 //! its own backoff and does not read the header, so the HTTP client it is
 //! given waits first for as long as the server asked (at most
-//! [`MAX_RETRY_AFTER`]), then hands the answer on.
+//! [`MAX_RETRY_AFTER`]), then hands the answer on. With no retries there
+//! is nothing to wait for, and the client is object_store's own.
 
 use std::time::{Duration, SystemTime};
 
@@ -13,14 +14,20 @@ use object_store::client::{
 /// The longest `Retry-After` waited for; a longer one is cut to this.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(20);
 
-/// Makes object_store's usual (reqwest) client, wrapped.
-#[derive(Debug, Default)]
-pub(super) struct Connector;
+/// Makes object_store's usual (reqwest) client, wrapped when the store
+/// retries (`retries` is its `max_retries`).
+#[derive(Debug)]
+pub(super) struct Connector {
+    pub retries: usize,
+}
 
 impl HttpConnector for Connector {
     fn connect(&self, options: &ClientOptions) -> object_store::Result<HttpClient> {
         let inner = ReqwestConnector::default().connect(options)?;
-        Ok(HttpClient::new(Client { inner }))
+        Ok(match self.retries {
+            0 => inner,
+            _ => HttpClient::new(Client { inner }),
+        })
     }
 }
 

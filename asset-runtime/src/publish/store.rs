@@ -9,6 +9,7 @@ use object_store::path::Path;
 use object_store::{BackoffConfig, ObjectStore, ObjectStoreExt, ObjectStoreScheme, RetryConfig};
 
 use super::error::{ErrorKind, PublishError};
+use super::retry_after::Connector;
 
 /// A store and the prefix inside it that a release goes under.
 pub(crate) struct Target {
@@ -105,7 +106,7 @@ impl Target {
                 settings
                     .iter()
                     .try_fold(
-                        <$builder>::from_env().with_http_connector(super::retry_after::Connector),
+                        <$builder>::from_env().with_http_connector(Connector { retries }),
                         |b, (k, v)| Ok(b.with_config(k.parse()?, *v)),
                     )
                     .and_then(|b| b.with_url(url).with_retry(retry).build())
